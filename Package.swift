@@ -1,0 +1,113 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Formatting style:
+//  - One section for each target and its test target
+//  - Dependencies are listed on separate lines, sorted
+//  - No third-party packages: Foundation, Dispatch, Glibc/Darwin and Swift Testing only
+
+let globalSwiftSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+  name: "brickauth",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "brickauth", targets: ["brickauth"]),
+    .executable(name: "brickauth-bench", targets: ["brickauth-bench"]),
+  ],
+  targets: [
+    // MARK: brickauth (the executable)
+    .executableTarget(
+      name: "brickauth",
+      dependencies: [
+        "JSONRPC",
+        "Server",
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+
+    // MARK: brickauth-bench
+    .executableTarget(
+      name: "brickauth-bench",
+      dependencies: [
+        "JSONRPC"
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+
+    // MARK: Databricks
+    .target(
+      name: "Databricks",
+      swiftSettings: globalSwiftSettings
+    ),
+    .testTarget(
+      name: "DatabricksTests",
+      dependencies: [
+        "Databricks",
+        "TestSupport",
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+
+    // MARK: EndToEnd
+    .testTarget(
+      name: "EndToEndTests",
+      dependencies: [
+        "JSONRPC",
+        "TestSupport",
+        "brickauth",
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+
+    // MARK: JSONRPC
+    .target(
+      name: "JSONRPC",
+      swiftSettings: globalSwiftSettings
+    ),
+    .testTarget(
+      name: "JSONRPCTests",
+      dependencies: [
+        "JSONRPC",
+        "TestSupport",
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+
+    // MARK: Server
+    .target(
+      name: "Server",
+      dependencies: [
+        "Databricks",
+        "JSONRPC",
+      ],
+      resources: [
+        .embedInCode("Resources/openrpc.json")
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+    .testTarget(
+      name: "ServerTests",
+      dependencies: [
+        "Server",
+        "TestSupport",
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+
+    // MARK: TestSupport
+    .target(
+      name: "TestSupport",
+      dependencies: [
+        "Databricks",
+        "JSONRPC",
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,105 @@
+/// A JSON-RPC error object: the one wire error type of the service.
+///
+/// `code` and `data.kind` are stable API that clients switch on; `message` is a human sentence.
+/// Every error carries `data.kind` and `data.retryable`. Messages and data must never contain
+/// secrets: build them from bounded descriptions, never from raw upstream text that could echo a token.
+package struct RPCError: Error, Equatable, Sendable {
+  /// A stable numeric error code.
+  ///
+  /// `-32768 ... -32000` is reserved by JSON-RPC (and `-32899 ... -32800` by LSP, `-32020 ... -32099` by MCP).
+  /// Application codes live outside that range, in `-31001 ... -31099`, so no protocol can claim them later.
+  package struct Code: RawRepresentable, Hashable, Sendable {
+    package var rawValue: Int
+    package init(rawValue: Int) { self.rawValue = rawValue }
+
+    package static let parseError = Code(rawValue: -32700)
+    package static let invalidRequest = Code(rawValue: -32600)
+    package static let methodNotFound = Code(rawValue: -32601)
+    package static let invalidParams = Code(rawValue: -32602)
+    package static let internalError = Code(rawValue: -32603)
+    /// LSP's `RequestCancelled`: the answer to `$/cancelRequest` and to work aborted by SIGTERM.
+    package static let requestCancelled = Code(rawValue: -32800)
+    /// MCP 2026-07-28 `UnsupportedProtocolVersion`.
+    package static let unsupportedProtocolVersion = Code(rawValue: -32022)
+
+    package static let authRequired = Code(rawValue: -31001)
+    package static let authFailed = Code(rawValue: -31002)
+    package static let profileNotFound = Code(rawValue: -31003)
+    package static let configInvalid = Code(rawValue: -31004)
+    package static let permissionDenied = Code(rawValue: -31005)
+    package static let notFound = Code(rawValue: -31006)
+    package static let policyViolation = Code(rawValue: -31007)
+    package static let rateLimited = Code(rawValue: -31008)
+    package static let upstreamError = Code(rawValue: -31009)
+    package static let networkError = Code(rawValue: -31010)
+    package static let timeout = Code(rawValue: -31011)
+    package static let busy = Code(rawValue: -31012)
+  }
+
+  package var code: Code
+  package var message: String
+  /// Always an object holding at least `kind` (string) and `retryable` (bool).
+  package var data: [String: JSONValue]
+
+  /// Creates an error; `kind` and `retryable` are written into `data` and win over keys of the same name in `extra`.
+  package init(_ code: Code, kind: String, _ message: String, retryable: Bool = false, extra: [String: JSONValue] = [:]) {
+    self.code = code
+    self.message = message
+    var data = extra
+    data["kind"] = .string(kind)
+    data["retryable"] = .bool(retryable)
+    self.data = data
+  }
+
+  package var kind: String { data["kind"]?.stringValue ?? "" }
+
+  /// The error object as it goes on the wire: `{"code", "message", "data"}`.
+  package var jsonValue: JSONValue {
+    .object(["code": .int(Int64(code.rawValue)), "message": .string(message), "data": .object(data)])
+  }
+}
+
+extension RPCError {
+  package static func parseError(_ detail: String = "Parse error") -> RPCError {
+    RPCError(.parseError, kind: "parse_error", detail)
+  }
+
+  package static func invalidRequest(_ detail: String = "Invalid Request", kind: String = "invalid_request") -> RPCError {
+    RPCError(.invalidRequest, kind: kind, detail)
+  }
+
+  package static func methodNotFound(_ method: String) -> RPCError {
+    RPCError(.methodNotFound, kind: "method_not_found", "Method not found: \(method)")
+  }
+
+  /// Invalid params with one entry per problem: `path` is a JSON Pointer into `params` (e.g. `/tokenIds/0`).
+  package static func invalidParams(_ errors: [(path: String, message: String)]) -> RPCError {
+    let summary = errors.first.map { "Invalid params: \($0.path.isEmpty ? "params" : $0.path): \($0.message)" }
+    return RPCError(
+      .invalidParams,
+      kind: "invalid_params",
+      summary ?? "Invalid params",
+      extra: ["errors": .array(errors.map { .object(["path": .string($0.path), "message": .string($0.message)]) })]
+    )
+  }
+
+  package static func internalError(_ detail: String = "Internal error") -> RPCError {
+    RPCError(.internalError, kind: "internal", detail)
+  }
+
+  /// The answer to a request cancelled by `$/cancelRequest`; `partial` reports work already done.
+  package static func cancelled(partial: JSONValue? = nil) -> RPCError {
+    RPCError(.requestCancelled, kind: "cancelled", "Request cancelled", extra: partial.map { ["partial": $0] } ?? [:])
+  }
+
+  /// The answer to work aborted because the process is terminating (SIGTERM/SIGINT, `shutdown`).
+  package static func shuttingDown(partial: JSONValue? = nil) -> RPCError {
+    RPCError(
+      .requestCancelled,
+      kind: "shutting_down",
+      "The service is shutting down",
+      retryable: true,
+      extra: partial.map { ["partial": $0] } ?? [:]
+    )
+  }
+}
