@@ -42,6 +42,9 @@ let package = Package(
     // MARK: Databricks
     .target(
       name: "Databricks",
+      dependencies: [
+        "JSON"
+      ],
       swiftSettings: globalSwiftSettings
     ),
     .testTarget(
@@ -64,9 +67,25 @@ let package = Package(
       swiftSettings: globalSwiftSettings
     ),
 
+    // MARK: JSON
+    .target(
+      name: "JSON",
+      swiftSettings: globalSwiftSettings
+    ),
+    .testTarget(
+      name: "JSONTests",
+      dependencies: [
+        "JSON"
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+
     // MARK: JSONRPC
     .target(
       name: "JSONRPC",
+      dependencies: [
+        "JSON"
+      ],
       swiftSettings: globalSwiftSettings
     ),
     .testTarget(
@@ -83,6 +102,7 @@ let package = Package(
       name: "Server",
       dependencies: [
         "Databricks",
+        "JSON",
         "JSONRPC",
       ],
       resources: [
@@ -104,6 +124,7 @@ let package = Package(
       name: "TestSupport",
       dependencies: [
         "Databricks",
+        "JSON",
         "JSONRPC",
       ],
       swiftSettings: globalSwiftSettings

@@ -1,3 +1,5 @@
+package import JSON
+
 /// A JSON-RPC error object: the one wire error type of the service.
 ///
 /// `code` and `data.kind` are stable API that clients switch on; `message` is a human sentence.

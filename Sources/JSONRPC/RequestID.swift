@@ -1,3 +1,5 @@
+package import JSON
+
 /// A JSON-RPC request id, kept with its JSON type so it is echoed exactly as received.
 ///
 /// `0`, `"7"`, `1.5` and `null` are all valid request ids; a request without an `id` member is a

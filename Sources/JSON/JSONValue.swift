@@ -2,7 +2,7 @@
 ///
 /// Numbers keep their kind: an integer literal stays ``int(_:)`` (so a request id of
 /// `9007199254740993` is echoed exactly) and anything with a fraction or exponent is ``double(_:)``.
-/// Object keys are unordered; ``JSONWriter`` writes them sorted so output is deterministic.
+/// Object keys are unordered; `JSONWriter` writes them sorted so output is deterministic.
 package enum JSONValue: Sendable, Hashable {
   case null
   case bool(Bool)

@@ -1,0 +1,2 @@
+import Testing
+@Test func placeholderJSONTests() { #expect(Bool(true)) }
