@@ -44,7 +44,8 @@ package struct RPCError: Error, Equatable, Sendable {
   package var data: [String: JSONValue]
 
   /// Creates an error; `kind` and `retryable` are written into `data` and win over keys of the same name in `extra`.
-  package init(_ code: Code, kind: String, _ message: String, retryable: Bool = false, extra: [String: JSONValue] = [:]) {
+  package init(_ code: Code, kind: String, _ message: String, retryable: Bool = false, extra: [String: JSONValue] = [:])
+  {
     self.code = code
     self.message = message
     var data = extra
@@ -66,7 +67,8 @@ extension RPCError {
     RPCError(.parseError, kind: "parse_error", detail)
   }
 
-  package static func invalidRequest(_ detail: String = "Invalid Request", kind: String = "invalid_request") -> RPCError {
+  package static func invalidRequest(_ detail: String = "Invalid Request", kind: String = "invalid_request") -> RPCError
+  {
     RPCError(.invalidRequest, kind: kind, detail)
   }
 

@@ -1,1 +1,23 @@
-print("brickauth")
+import Foundation
+import JSONRPC
+import Server
+
+// brickauth: a Databricks credential service speaking line-delimited JSON-RPC 2.0 on stdin/stdout.
+
+let options: CommandLineOptions
+do {
+  options = try CommandLineOptions.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+  StderrLog.emit("brickauth: \(error)\n\n\(CommandLineOptions.usage)")
+  exit(2)
+}
+if options.showHelp {
+  print(CommandLineOptions.usage)
+  exit(0)
+}
+if options.showVersion {
+  print("brickauth \(BrickauthVersion.current)")
+  exit(0)
+}
+StderrLog.threshold = options.logLevel
+exit(ServiceProcess.run(options))

@@ -1,0 +1,301 @@
+import Dispatch
+import JSON
+
+/// The JSON-RPC 2.0 engine: classifies incoming messages, runs requests concurrently, answers each exactly once.
+///
+/// Input arrives on the reader thread through ``receive(_:)``; each request runs in its own task and is answered
+/// as it completes (out of order is normal). Cancellation (`$/cancelRequest`, `notifications/cancelled`) is
+/// handled right on the reader thread, never queued behind work. The lifecycle follows the wire contract:
+/// at EOF in-flight requests finish and then the process exits 0; on SIGTERM/SIGINT they are cancelled and
+/// answered `-32800 shutting_down`; when output breaks (EPIPE) everything is cancelled silently.
+///
+/// ```swift
+/// let connection = Connection(handlers: table, writer: writer)
+/// StdioReader(fd: 0, connection: connection, maxMessageBytes: 16 << 20).start()
+/// exit(connection.waitForExit())
+/// ```
+package final class Connection: Sendable {
+  private struct State {
+    /// Requests with an id that have not been answered yet.
+    var inFlight: [RequestID: RequestContext] = [:]
+    /// Everything still running: requests, notifications and batches waiting for their elements.
+    var active = 0
+    var inputClosed = false
+    var shutdownRequested = false
+    /// Continuations of `shutdown` requests waiting for other work to drain.
+    var drainWaiters: [CheckedContinuation<Void, Never>] = []
+    var exitCode: Int32?
+  }
+
+  private let handlers: [String: MethodHandler]
+  private let writer: any MessageWriter
+  private let state = Locked(State())
+
+  package init(handlers: [MethodHandler], writer: any MessageWriter) {
+    self.handlers = Dictionary(handlers.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+    self.writer = writer
+  }
+
+  // MARK: Input
+
+  /// Handles one framed message (a line, or an LSP body).
+  package func receive(_ message: ArraySlice<UInt8>) {
+    let value: JSONValue
+    do {
+      value = try JSONParser.parse(message)
+    } catch {
+      writer.write(OutgoingMessage.error(id: nil, .parseError("Parse error: \(error.reason)")))
+      return
+    }
+    switch value {
+    case .array(let elements):
+      guard !elements.isEmpty else {
+        writer.write(OutgoingMessage.error(id: nil, .invalidRequest("Invalid Request: empty batch")))
+        return
+      }
+      receiveBatch(elements)
+    default:
+      dispatch(IncomingMessage(value)) { [writer] in if let bytes = $0 { writer.write(bytes) } }
+    }
+  }
+
+  /// A message over the size limit was discarded by the framer.
+  package func receiveOversizedMessage() {
+    writer.write(
+      OutgoingMessage.error(
+        id: nil,
+        .invalidRequest("Invalid Request: message exceeds the size limit", kind: "message_too_large")
+      )
+    )
+  }
+
+  /// End of input: no more requests. In-flight work finishes, then the process exits 0.
+  package func inputClosed() {
+    state.withLockAndSignal { state in
+      state.inputClosed = true
+      Self.exitIfIdle(&state)
+    }
+  }
+
+  // MARK: Termination
+
+  /// SIGTERM/SIGINT: cancel all in-flight work, let it answer `-32800 shutting_down`, and exit `128 + signal`.
+  ///
+  /// Blocks the calling thread (a signal handler queue) for at most `graceSeconds` while handlers unwind.
+  package func terminate(signal: Int32, graceSeconds: Double = 1) {
+    let running = state.withLock { state in
+      state.shutdownRequested = true
+      return Array(state.inFlight.values)
+    }
+    for context in running { context.cancel(.shutdown) }
+    state.wait(until: { $0.active == 0 }, timeoutSeconds: graceSeconds) { _ in }
+    state.withLockAndSignal { state in
+      if state.exitCode == nil { state.exitCode = 128 + signal }
+    }
+  }
+
+  /// Output is gone (EPIPE): nobody can read answers, so cancel everything silently and exit.
+  package func outputFailed() {
+    let running = state.withLock { Array($0.inFlight.values) }
+    for context in running { context.cancel(.silent) }
+    state.withLockAndSignal { state in
+      if state.exitCode == nil { state.exitCode = 0 }
+    }
+  }
+
+  /// Blocks the calling thread (the process's main thread) until the session is over; returns the exit code.
+  package func waitForExit() -> Int32 {
+    state.wait(until: { $0.exitCode != nil }) { $0.exitCode ?? 0 }
+  }
+
+  /// The exit code once the session is over, without blocking.
+  package var exitCode: Int32? { state.withLock { $0.exitCode } }
+
+  // MARK: Dispatch
+
+  private func receiveBatch(_ elements: [JSONValue]) {
+    let collector = BatchCollector(count: elements.count) { [writer] responses in
+      if !responses.isEmpty { writer.write(OutgoingMessage.batch(responses)) }
+    }
+    state.withLock { $0.active += 1 }
+    for (index, element) in elements.enumerated() {
+      dispatch(IncomingMessage(element)) { collector.deliver($0, at: index) }
+    }
+    collector.sealed { [self] in requestEnded() }
+  }
+
+  /// Routes one classified message; `respond` receives its response bytes exactly once, if it has one.
+  private func dispatch(_ message: IncomingMessage, respond: @escaping @Sendable ([UInt8]?) -> Void) {
+    switch message {
+    case .response:
+      StderrLog.debug("ignored a response object from the client")
+      respond(nil)
+    case .invalid(let id, let reason):
+      respond(OutgoingMessage.error(id: id, .invalidRequest("Invalid Request: \(reason)")))
+    case .notification(let method, let params):
+      respond(nil)
+      handleNotification(method, params)
+    case .request(let id, let method, let params):
+      if method == "shutdown" {
+        handleShutdown(id: id, respond: respond)
+        return
+      }
+      guard let handler = handlers[method] else {
+        respond(OutgoingMessage.error(id: id, .methodNotFound(method)))
+        return
+      }
+      start(handler, id: id, params: params, respond: respond)
+    }
+  }
+
+  private func handleNotification(_ method: String, _ params: JSONValue?) {
+    switch method {
+    case "$/cancelRequest":
+      if let id = params?["id"].flatMap(RequestID.init) { cancel(id, mode: .answer) }
+    case "notifications/cancelled":
+      if let id = params?["requestId"].flatMap(RequestID.init) { cancel(id, mode: .silent) }
+    case "exit":
+      state.withLockAndSignal { state in
+        if state.exitCode == nil { state.exitCode = state.shutdownRequested ? 0 : 1 }
+      }
+    case "notifications/initialized":
+      break
+    default:
+      // A notification is executed but never answered, even when it fails (JSON-RPC 2.0 §4.1).
+      if let handler = handlers[method] { start(handler, id: nil, params: params) { _ in } }
+    }
+  }
+
+  private func cancel(_ id: RequestID, mode: RequestContext.CancelMode) {
+    // `initialize` must not be cancelled (MCP); unknown and finished ids are ignored.
+    guard let context = state.withLock({ $0.inFlight[id] }), context.method != "initialize" else { return }
+    context.cancel(mode)
+  }
+
+  private func start(
+    _ handler: MethodHandler,
+    id: RequestID?,
+    params: JSONValue?,
+    respond: @escaping @Sendable ([UInt8]?) -> Void
+  ) {
+    let meta = params?["_meta"]?.objectValue ?? [:]
+    let context = RequestContext(id: id, method: handler.name, meta: meta, writer: writer)
+    let rejection: RPCError? = state.withLock { state in
+      if state.shutdownRequested {
+        return .invalidRequest("Invalid Request: the service is shutting down", kind: "shutting_down")
+      }
+      if let id {
+        guard state.inFlight[id] == nil else {
+          return .invalidRequest("Invalid Request: a request with this id is already in flight", kind: "duplicate_id")
+        }
+        state.inFlight[id] = context
+      }
+      state.active += 1
+      return nil
+    }
+    if let rejection {
+      respond(id.map { OutgoingMessage.error(id: $0, rejection) } ?? nil)
+      return
+    }
+    let task = Task { [self] in
+      let outcome: Result<JSONValue, any Error>
+      do {
+        outcome = .success(try await handler.run(params, context))
+      } catch {
+        outcome = .failure(error)
+      }
+      context.finish(outcome, send: respond)
+      if let id { state.withLock { _ = $0.inFlight.removeValue(forKey: id) } }
+      requestEnded()
+    }
+    context.attach(task)
+  }
+
+  private func handleShutdown(id: RequestID, respond: @escaping @Sendable ([UInt8]?) -> Void) {
+    let idle = state.withLock { state in
+      state.shutdownRequested = true
+      state.active += 1
+      return state.active == 1
+    }
+    // Answer at once when nothing else runs, so an `exit` sent right behind `shutdown` cannot overtake it.
+    if idle {
+      respond(OutgoingMessage.result(id: id, .object([:])))
+      requestEnded()
+      return
+    }
+    Task { [self] in
+      await withCheckedContinuation { continuation in
+        let drained = state.withLock { state in
+          // `active` counts this shutdown request itself.
+          if state.active == 1 { return true }
+          state.drainWaiters.append(continuation)
+          return false
+        }
+        if drained { continuation.resume() }
+      }
+      respond(OutgoingMessage.result(id: id, .object([:])))
+      requestEnded()
+    }
+  }
+
+  private func requestEnded() {
+    let waiters: [CheckedContinuation<Void, Never>] = state.withLockAndSignal { state in
+      state.active -= 1
+      Self.exitIfIdle(&state)
+      // Only `shutdown` requests themselves remain: release them.
+      guard state.active == state.drainWaiters.count else { return [] }
+      defer { state.drainWaiters.removeAll() }
+      return state.drainWaiters
+    }
+    for waiter in waiters { waiter.resume() }
+  }
+
+  private static func exitIfIdle(_ state: inout State) {
+    if state.inputClosed && state.active == 0 && state.exitCode == nil { state.exitCode = 0 }
+  }
+}
+
+/// Collects the responses of one batch and writes them as one array once every element is done.
+private final class BatchCollector: Sendable {
+  private struct State {
+    var slots: [[UInt8]?]
+    var pending: Int
+    var sealed = false
+    var onSealedCompletion: (@Sendable () -> Void)?
+  }
+
+  private let state: Locked<State>
+  private let write: @Sendable ([[UInt8]]) -> Void
+
+  init(count: Int, write: @escaping @Sendable ([[UInt8]]) -> Void) {
+    self.state = Locked(State(slots: Array(repeating: nil, count: count), pending: count))
+    self.write = write
+  }
+
+  func deliver(_ response: [UInt8]?, at index: Int) {
+    let done: (@Sendable () -> Void)? = state.withLock { state in
+      state.slots[index] = response
+      state.pending -= 1
+      return complete(&state)
+    }
+    done?()
+  }
+
+  /// Called once every element has been dispatched; `completion` runs after the batch is written.
+  func sealed(_ completion: @escaping @Sendable () -> Void) {
+    let done: (@Sendable () -> Void)? = state.withLock { state in
+      state.sealed = true
+      state.onSealedCompletion = completion
+      return complete(&state)
+    }
+    done?()
+  }
+
+  /// Writes the batch (in request order) when all elements answered; returns the completion to run.
+  private func complete(_ state: inout State) -> (@Sendable () -> Void)? {
+    guard state.sealed, state.pending == 0, let completion = state.onSealedCompletion else { return nil }
+    state.onSealedCompletion = nil
+    write(state.slots.compactMap { $0 })
+    return completion
+  }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Reads protocol input on a dedicated thread and hands whole messages to a ``Connection``.
+///
+/// Reading is blocking I/O, so it must not run on the cooperative pool: on a 2-core machine one blocked
+/// `read` there would starve every request. Messages are framed by ``LineFramer``, or by LSP headers when
+/// the stream starts with `Content-Length:` (detected on the first bytes; see ``FramingDetector``).
+package final class StdioReader: Sendable {
+  private let fd: Int32
+  private let connection: Connection
+  private let maxMessageBytes: Int
+  private let onFramingDetected: @Sendable (Framing) -> Void
+
+  package init(
+    fd: Int32,
+    connection: Connection,
+    maxMessageBytes: Int,
+    onFramingDetected: @escaping @Sendable (Framing) -> Void = { _ in }
+  ) {
+    self.fd = fd
+    self.connection = connection
+    self.maxMessageBytes = maxMessageBytes
+    self.onFramingDetected = onFramingDetected
+  }
+
+  package func start() {
+    let thread = Thread { [self] in run() }
+    thread.name = "brickauth.stdin"
+    thread.start()
+  }
+
+  private func run() {
+    var decoder = MessageStreamDecoder(maxMessageBytes: maxMessageBytes)
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
+    defer { buffer.deallocate() }
+    let connection = self.connection
+    let emit: (LineFramer.Event) -> Void = { event in
+      switch event {
+      case .line(let line): connection.receive(line)
+      case .oversized: connection.receiveOversizedMessage()
+      }
+    }
+    while true {
+      let count = FileDescriptorIO.read(fd, into: buffer)
+      if count <= 0 { break }
+      let detectedBefore = decoder.framing
+      decoder.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), emit)
+      if detectedBefore == nil, let framing = decoder.framing { onFramingDetected(framing) }
+    }
+    decoder.finish(emit)
+    connection.inputClosed()
+  }
+}

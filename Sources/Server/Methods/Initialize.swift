@@ -1,0 +1,48 @@
+import JSON
+
+/// The optional hello, shaped like MCP's `initialize` so MCP hosts get a correct answer and nothing else needs it.
+///
+/// A known MCP protocol date is echoed (version negotiation: echo when supported, else our latest); a request
+/// without `protocolVersion` is a plain hello and gets our own protocol name.
+enum Initialize: RPCMethod {
+  static let name = "initialize"
+  /// MCP revisions whose `initialize` handshake we answer, oldest first.
+  static let supportedMCPVersions = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"]
+  static let plainProtocolVersion = "brickauth/1"
+
+  struct Params: Decodable, Sendable {
+    var protocolVersion: String?
+    var capabilities: JSONValue?
+    var clientInfo: JSONValue?
+  }
+
+  struct Result: Encodable, Sendable {
+    var protocolVersion: String
+    var capabilities: JSONValue
+    var serverInfo: ServerInfo
+    var instructions: String
+  }
+
+  struct ServerInfo: Encodable, Sendable {
+    var name = "brickauth"
+    var version = BrickauthVersion.current
+  }
+
+  static func handle(_ params: Params, _ call: MethodCall) async throws -> Result {
+    let version: String
+    switch params.protocolVersion {
+    case nil: version = plainProtocolVersion
+    case let requested? where supportedMCPVersions.contains(requested): version = requested
+    case _?: version = supportedMCPVersions[supportedMCPVersions.count - 1]
+    }
+    return Result(
+      protocolVersion: version,
+      capabilities: .object([:]),
+      serverInfo: ServerInfo(),
+      instructions: """
+        brickauth manages Databricks credentials: profiles in ~/.databrickscfg, OAuth tokens and personal \
+        access tokens. Call rpc.discover for the full method list (OpenRPC).
+        """
+    )
+  }
+}

@@ -1,0 +1,29 @@
+import JSON
+import JSONRPC
+
+/// A slow, cancellable method registered only for tests (`--test-methods`): it sleeps in `steps` slices,
+/// reporting progress and partial work after each, so cancellation, progress ordering and shutdown can be
+/// exercised without a network.
+enum TestSleep: RPCMethod {
+  static let name = "test/sleep"
+
+  struct Params: Decodable, Sendable {
+    var seconds: Double
+    var steps: Int?
+  }
+
+  struct Result: Encodable, Sendable {
+    var completedSteps: Int
+  }
+
+  static func handle(_ params: Params, _ call: MethodCall) async throws -> Result {
+    let steps = max(1, params.steps ?? 1)
+    let slice = UInt64(max(0, params.seconds) / Double(steps) * 1_000_000_000)
+    for step in 1...steps {
+      try await Task.sleep(nanoseconds: slice)
+      call.request.recordPartial(.object(["completedSteps": .int(Int64(step))]))
+      call.request.reportProgress(Double(step), total: Double(steps), message: "Step \(step) of \(steps)")
+    }
+    return Result(completedSteps: steps)
+  }
+}

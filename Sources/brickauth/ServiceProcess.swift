@@ -1,0 +1,52 @@
+import Dispatch
+import Foundation
+import JSONRPC
+import Server
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Wires the service to the process: stdout protection, reader and writer threads, signals, exit code.
+///
+/// Deliberately not main-actor code: the signal handlers and I/O threads run outside any actor, and blocking the
+/// main thread in ``run(_:)`` is fine because requests run on the cooperative pool, not on it.
+enum ServiceProcess {
+  static func run(_ options: CommandLineOptions) -> Int32 {
+    // A write to a closed pipe must fail with EPIPE (and end the session), not kill the process.
+    signal(SIGPIPE, SIG_IGN)
+    // Protocol output goes to a private copy of stdout; fd 1 becomes stderr, so a stray print() can never
+    // corrupt the stream.
+    let protocolOutput = dup(STDOUT_FILENO)
+    dup2(STDERR_FILENO, STDOUT_FILENO)
+
+    let services = Services(environment: ProcessInfo.processInfo.environment, testMethods: options.testMethods)
+    let connectionBox = Locked<Connection?>(nil)
+    let writer = StdioWriter(fd: protocolOutput) { _ in
+      connectionBox.withLock { $0 }?.outputFailed()
+    }
+    let connection = Connection(handlers: MethodTable.handlers(services: services), writer: writer)
+    connectionBox.withLock { $0 = connection }
+
+    var signalSources: [any DispatchSourceSignal] = []
+    for signalNumber in [SIGTERM, SIGINT] {
+      signal(signalNumber, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+      source.setEventHandler { connection.terminate(signal: signalNumber) }
+      source.resume()
+      signalSources.append(source)
+    }
+
+    writer.start()
+    StdioReader(fd: STDIN_FILENO, connection: connection, maxMessageBytes: options.maxMessageBytes) { framing in
+      writer.setFraming(framing)
+    }.start()
+
+    let exitCode = connection.waitForExit()
+    writer.flush()
+    withExtendedLifetime(signalSources) {}
+    return exitCode
+  }
+}

@@ -1,0 +1,247 @@
+import Foundation
+import JSON
+import JSONRPC
+import TestSupport
+import Testing
+
+/// The engine in-process: messages in through `receive`, out through a collecting writer, no pipes.
+@Suite(.timeLimit(.minutes(1))) struct ConnectionTests {
+  private let writer = CollectingWriter()
+  private let connection: Connection
+
+  init() {
+    let handlers = [
+      MethodHandler(name: "echo") { params, _ in .object(["params": params ?? .null]) },
+      MethodHandler(name: "fail") { _, _ in throw RPCError(.notFound, kind: "not_found", "no such thing") },
+      MethodHandler(name: "crash") { _, _ in throw CocoaError(.fileNoSuchFile) },
+      MethodHandler(name: "slow") { params, context in
+        let steps = params?["steps"].flatMap { if case .int(let n) = $0 { Int(n) } else { nil } } ?? 50
+        for step in 1...steps {
+          try await Task.sleep(nanoseconds: 20_000_000)
+          context.recordPartial(["done": .int(Int64(step))])
+          context.reportProgress(Double(step), total: Double(steps), message: "step \(step)")
+        }
+        return ["steps": .int(Int64(steps))]
+      },
+      MethodHandler(name: "burst") { _, context in
+        // Many updates in a tight loop: only the first and the completing one pass the rate limit.
+        for step in 1...100 { context.reportProgress(Double(step), total: 100, message: "s") }
+        return [:]
+      },
+    ]
+    connection = Connection(handlers: handlers, writer: writer)
+  }
+
+  private func response(_ values: [JSONValue], id: JSONValue) -> JSONValue? {
+    values.first { $0["id"] == id && $0["method"] == nil }
+  }
+
+  @Test(arguments: [#"0"#, #""7""#, #"1.5"#, #"null"#, #"9007199254740993"#, #"-3"#])
+  func idsAreEchoedWithTheirType(id: String) async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":\#(id),"method":"echo"}"#)
+    let messages = try await writer.waitForMessages(1)
+    let text = String(decoding: try #require(writer.rawMessages.first), as: UTF8.self)
+    #expect(text.hasPrefix(#"{"jsonrpc":"2.0","id":\#(id),"result":"#))
+    #expect(messages[0]["result"] == ["params": .null])
+  }
+
+  @Test func notificationsAreNeverAnswered() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","method":"echo"}"#)
+    connection.receive(#"{"jsonrpc":"2.0","method":"unknown"}"#)
+    connection.receive(#"{"jsonrpc":"2.0","method":"fail","params":{}}"#)
+    connection.receive(#"{"jsonrpc":"2.0","id":"after","method":"echo"}"#)
+    let messages = try await writer.waitForMessages(1)
+    try await Task.sleep(nanoseconds: 50_000_000)
+    #expect(writer.values.count == 1)
+    #expect(messages[0]["id"] == "after")
+  }
+
+  @Test func parseErrorsAndInvalidRequestsHaveNullIdsUnlessTheIdWasReadable() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","method":"foobar, "params":"bar", "baz]"#)
+    connection.receive(#"{"jsonrpc":"2.0","id":9,"method":1}"#)
+    connection.receive("[]")
+    let messages = try await writer.waitForMessages(3)
+    #expect(messages[0]["id"] == .null)
+    #expect(messages[0]["error"]?["code"] == -32700)
+    #expect(messages[1]["id"] == 9)
+    #expect(messages[1]["error"]?["code"] == -32600)
+    #expect(messages[2]["error"]?["code"] == -32600)
+    #expect(messages[2]["id"] == .null)
+  }
+
+  @Test func errorsCarryKindAndRetryable() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":1,"method":"fail"}"#)
+    connection.receive(#"{"jsonrpc":"2.0","id":2,"method":"nope"}"#)
+    connection.receive(#"{"jsonrpc":"2.0","id":3,"method":"crash"}"#)
+    let messages = try await writer.waitForMessages(3)
+    #expect(
+      response(messages, id: 1)?["error"] == [
+        "code": -31006, "message": "no such thing", "data": ["kind": "not_found", "retryable": false],
+      ]
+    )
+    #expect(response(messages, id: 2)?["error"]?["data"]?["kind"] == "method_not_found")
+    // Unknown errors become a bounded internal error: nothing of the error's own text leaks.
+    #expect(
+      response(messages, id: 3)?["error"] == [
+        "code": -32603, "message": "Internal error", "data": ["kind": "internal", "retryable": false],
+      ]
+    )
+  }
+
+  @Test func batchesAnswerInOneArrayInRequestOrder() async throws {
+    connection.receive(
+      #"[{"jsonrpc":"2.0","id":"1","method":"slow","params":{"steps":2}},{"jsonrpc":"2.0","method":"echo"},"#
+        + #"{"foo":"boo"},{"jsonrpc":"2.0","id":"5","method":"foo.get"},{"jsonrpc":"2.0","id":"9","method":"echo"}]"#
+    )
+    let messages = try await writer.waitForMessages(1)
+    let batch = try #require(messages[0].arrayValue)
+    #expect(batch.map { $0["id"] } == ["1", .null, "5", "9"])
+    #expect(batch[1]["error"]?["code"] == -32600)
+    #expect(batch[2]["error"]?["code"] == -32601)
+  }
+
+  @Test func allNotificationBatchesAndBatchesOfInvalidElements() async throws {
+    connection.receive(#"[{"jsonrpc":"2.0","method":"echo"},{"jsonrpc":"2.0","method":"echo"}]"#)
+    connection.receive("[1,2,3]")
+    let messages = try await writer.waitForMessages(1)
+    try await Task.sleep(nanoseconds: 50_000_000)
+    #expect(writer.values.count == 1)
+    let batch = try #require(messages[0].arrayValue)
+    #expect(batch.count == 3)
+    #expect(batch.allSatisfy { $0["error"]?["code"] == -32600 && $0["id"] == .null })
+  }
+
+  @Test func requestsAreAnsweredAsTheyCompleteNotInOrder() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":"slow","method":"slow","params":{"steps":3}}"#)
+    connection.receive(#"{"jsonrpc":"2.0","id":"fast","method":"echo"}"#)
+    let messages = try await writer.waitForMessages(2)
+    #expect(messages.map { $0["id"] } == ["fast", "slow"])
+  }
+
+  @Test func progressIsOptInAndAlwaysPrecedesTheResponse() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":1,"method":"slow","params":{"steps":3,"_meta":{"progressToken":"t"}}}"#)
+    connection.receive(#"{"jsonrpc":"2.0","id":2,"method":"slow","params":{"steps":3}}"#)
+    let messages = try await writer.waitUntil { $0.filter { $0["id"] != nil }.count == 2 }
+    let progress = messages.filter { $0["method"] == "notifications/progress" }
+    #expect(progress.allSatisfy { $0["params"]?["progressToken"] == "t" })
+    // Strictly increasing, starting at the first step and ending with the completing one (the rate limit may
+    // drop steps in between).
+    let values = progress.compactMap { value -> Int64? in
+      if case .int(let number)? = value["params"]?["progress"] { number } else { nil }
+    }
+    #expect(values.first == 1 && values.last == 3)
+    #expect(zip(values, values.dropFirst()).allSatisfy { $0 < $1 })
+    #expect(progress.last?["params"]?["total"] == 3)
+    let responseIndex = try #require(messages.firstIndex { $0["id"] == 1 })
+    #expect(messages.lastIndex { $0["method"] == "notifications/progress" }.map { $0 < responseIndex } == true)
+  }
+
+  @Test func progressIsRateLimitedButTheCompletingUpdateAlwaysArrives() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":1,"method":"burst","params":{"_meta":{"progressToken":7}}}"#)
+    let messages = try await writer.waitUntil { $0.contains { $0["id"] == 1 } }
+    let progress = messages.compactMap { $0["params"]?["progress"] }
+    #expect(progress == [1, 100])
+  }
+
+  @Test func cancelRequestAnswersMinus32800WithPartialWork() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":"long","method":"slow","params":{"steps":100}}"#)
+    try await Task.sleep(nanoseconds: 70_000_000)
+    connection.receive(#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"long"}}"#)
+    let messages = try await writer.waitForMessages(1)
+    let error = try #require(messages[0]["error"])
+    #expect(error["code"] == -32800)
+    #expect(error["data"]?["kind"] == "cancelled")
+    let done = try #require(error["data"]?["partial"]?["done"])
+    #expect(done != .int(100))
+  }
+
+  @Test func notificationsCancelledSilencesTheRequest() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":3,"method":"slow","params":{"steps":100,"_meta":{"progressToken":1}}}"#)
+    try await Task.sleep(nanoseconds: 70_000_000)
+    connection.receive(#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":3,"reason":"t"}}"#)
+    let countAtCancel = writer.values.count
+    try await Task.sleep(nanoseconds: 200_000_000)
+    #expect(writer.values.count == countAtCancel)
+    #expect(!writer.values.contains { $0["id"] == 3 })
+    connection.inputClosed()
+    #expect(connection.waitForExit() == 0)
+  }
+
+  @Test func cancellingUnknownOrFinishedIdsIsIgnored() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":1,"method":"echo"}"#)
+    _ = try await writer.waitForMessages(1)
+    connection.receive(#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}"#)
+    connection.receive(#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"never"}}"#)
+    connection.receive(#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":true}}"#)
+    try await Task.sleep(nanoseconds: 50_000_000)
+    #expect(writer.values.count == 1)
+  }
+
+  @Test func aDuplicateInFlightIdIsRejected() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":"d","method":"slow","params":{"steps":3}}"#)
+    connection.receive(#"{"jsonrpc":"2.0","id":"d","method":"echo"}"#)
+    let messages = try await writer.waitForMessages(2)
+    #expect(messages[0]["error"]?["data"]?["kind"] == "duplicate_id")
+    #expect(messages[1]["result"]?["steps"] == 3)
+  }
+
+  @Test func eofWaitsForInFlightWorkThenExitsZero() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":1,"method":"slow","params":{"steps":3}}"#)
+    connection.inputClosed()
+    #expect(connection.exitCode == nil)
+    let messages = try await writer.waitForMessages(1)
+    #expect(messages[0]["result"]?["steps"] == 3)
+    #expect(connection.waitForExit() == 0)
+  }
+
+  @Test func eofWhenIdleExitsAtOnce() {
+    connection.inputClosed()
+    #expect(connection.exitCode == 0)
+  }
+
+  @Test func shutdownDrainsThenRejectsLaterRequests() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":"work","method":"slow","params":{"steps":3}}"#)
+    connection.receive(#"{"jsonrpc":"2.0","id":"bye","method":"shutdown"}"#)
+    connection.receive(#"{"jsonrpc":"2.0","id":"late","method":"echo"}"#)
+    let messages = try await writer.waitForMessages(3)
+    #expect(messages.map { $0["id"] } == ["late", "work", "bye"])
+    #expect(messages[0]["error"]?["data"]?["kind"] == "shutting_down")
+    #expect(messages[2]["result"] == [:])
+    connection.receive(#"{"jsonrpc":"2.0","method":"exit"}"#)
+    #expect(connection.waitForExit() == 0)
+  }
+
+  @Test func exitWithoutShutdownExitsOne() {
+    connection.receive(#"{"jsonrpc":"2.0","method":"exit"}"#)
+    #expect(connection.waitForExit() == 1)
+  }
+
+  @Test func terminateAnswersInFlightWorkShuttingDown() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":1,"method":"slow","params":{"steps":100}}"#)
+    connection.receive(#"{"jsonrpc":"2.0","id":2,"method":"slow","params":{"steps":100}}"#)
+    try await Task.sleep(nanoseconds: 50_000_000)
+    connection.terminate(signal: 15)
+    #expect(connection.waitForExit() == 143)
+    let messages = writer.values
+    #expect(messages.count == 2)
+    #expect(messages.allSatisfy { $0["error"]?["data"]?["kind"] == "shutting_down" && $0["error"]?["code"] == -32800 })
+  }
+
+  @Test func brokenOutputCancelsEverythingSilently() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":1,"method":"slow","params":{"steps":100}}"#)
+    try await Task.sleep(nanoseconds: 30_000_000)
+    connection.outputFailed()
+    #expect(connection.waitForExit() == 0)
+    try await Task.sleep(nanoseconds: 100_000_000)
+    #expect(writer.values.isEmpty)
+  }
+
+  @Test func oversizedMessagesGetAnErrorAndTheSessionContinues() async throws {
+    connection.receiveOversizedMessage()
+    connection.receive(#"{"jsonrpc":"2.0","id":1,"method":"echo"}"#)
+    let messages = try await writer.waitForMessages(2)
+    #expect(messages[0]["error"]?["data"]?["kind"] == "message_too_large")
+    #expect(messages[0]["id"] == .null)
+    #expect(messages[1]["id"] == 1)
+  }
+}

@@ -1,0 +1,49 @@
+import JSON
+import JSONRPC
+import Testing
+
+@Suite struct RPCErrorTests {
+  /// The numbers are stable API that clients switch on: pin every one.
+  @Test(arguments: [
+    (RPCError.Code.parseError, -32700), (.invalidRequest, -32600), (.methodNotFound, -32601),
+    (.invalidParams, -32602), (.internalError, -32603), (.requestCancelled, -32800),
+    (.unsupportedProtocolVersion, -32022), (.authRequired, -31001), (.authFailed, -31002),
+    (.profileNotFound, -31003), (.configInvalid, -31004), (.permissionDenied, -31005), (.notFound, -31006),
+    (.policyViolation, -31007), (.rateLimited, -31008), (.upstreamError, -31009), (.networkError, -31010),
+    (.timeout, -31011), (.busy, -31012),
+  ])
+  func codesAreStable(code: RPCError.Code, number: Int) {
+    #expect(code.rawValue == number)
+  }
+
+  @Test func everyErrorCarriesKindAndRetryable() {
+    let errors: [RPCError] = [
+      .parseError(), .invalidRequest(), .methodNotFound("x"), .invalidParams([(path: "/a", message: "m")]),
+      .internalError(), .cancelled(), .shuttingDown(),
+    ]
+    for error in errors {
+      #expect(error.data["kind"]?.stringValue?.isEmpty == false)
+      guard case .bool? = error.data["retryable"] else {
+        Issue.record("retryable missing on \(error.kind)")
+        continue
+      }
+    }
+  }
+
+  @Test func kindAndRetryableWinOverExtraData() {
+    let error = RPCError(.busy, kind: "busy", "m", retryable: true, extra: ["kind": "other", "retryable": false])
+    #expect(error.data["kind"] == "busy")
+    #expect(error.data["retryable"] == true)
+  }
+
+  @Test func invalidParamsListsEveryProblemWithItsPath() {
+    let error = RPCError.invalidParams([(path: "/tokenIds/0", message: "must be a string"), (path: "/x", message: "m")])
+    #expect(error.code == .invalidParams)
+    #expect(
+      error.data["errors"] == [
+        ["path": "/tokenIds/0", "message": "must be a string"], ["path": "/x", "message": "m"],
+      ]
+    )
+    #expect(error.message.contains("/tokenIds/0"))
+  }
+}
