@@ -144,11 +144,14 @@ import Testing
   }
 
   @Test func cancelRequestAnswersMinus32800WithPartialWork() async throws {
-    connection.receive(#"{"jsonrpc":"2.0","id":"long","method":"slow","params":{"steps":100}}"#)
-    try await Task.sleep(nanoseconds: 70_000_000)
+    connection.receive(
+      #"{"jsonrpc":"2.0","id":"long","method":"slow","params":{"steps":100,"_meta":{"progressToken":1}}}"#
+    )
+    // Cancel only once some work is recorded, so the partial result is certain to be non-empty.
+    _ = try await writer.waitForMessages(1)
     connection.receive(#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"long"}}"#)
-    let messages = try await writer.waitForMessages(1)
-    let error = try #require(messages[0]["error"])
+    let messages = try await writer.waitUntil { $0.contains { $0["id"] == "long" } }
+    let error = try #require(messages.first { $0["id"] == "long" }?["error"])
     #expect(error["code"] == -32800)
     #expect(error["data"]?["kind"] == "cancelled")
     let done = try #require(error["data"]?["partial"]?["done"])
