@@ -126,6 +126,7 @@ let package = Package(
         "Databricks",
         "JSON",
         "JSONRPC",
+        "Server",
       ],
       swiftSettings: globalSwiftSettings
     ),
