@@ -295,11 +295,11 @@ import Testing
   @Test func keysAskedOnlyThroughDecodeIfPresentOrContainsAreKnown() throws {
     struct Probe: Decodable {
       init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: JSONCodingKeys.self)
-        _ = container.contains(JSONCodingKeys(stringValue: "checked"))
-        _ = try container.decodeIfPresent(String.self, forKey: JSONCodingKeys(stringValue: "optional"))
-        _ = try container.decodeNil(forKey: JSONCodingKeys(stringValue: "nullable"))
-        _ = try container.nestedContainer(keyedBy: JSONCodingKeys.self, forKey: JSONCodingKeys(stringValue: "nested"))
+        let container = try decoder.container(keyedBy: StringKey.self)
+        _ = container.contains(StringKey(stringValue: "checked"))
+        _ = try container.decodeIfPresent(String.self, forKey: StringKey(stringValue: "optional"))
+        _ = try container.decodeNil(forKey: StringKey(stringValue: "nullable"))
+        _ = try container.nestedContainer(keyedBy: StringKey.self, forKey: StringKey(stringValue: "nested"))
       }
     }
     var unknown: [String] = []
@@ -367,8 +367,8 @@ import Testing
       var inner = try outer.nestedUnkeyedContainer()
       pair = []
       while !inner.isAtEnd { pair.append(try inner.decode(Double.self)) }
-      let keyedContainer = try outer.nestedContainer(keyedBy: JSONCodingKeys.self)
-      keyed = try keyedContainer.decode(String.self, forKey: JSONCodingKeys(stringValue: "k"))
+      let keyedContainer = try outer.nestedContainer(keyedBy: StringKey.self)
+      keyed = try keyedContainer.decode(String.self, forKey: StringKey(stringValue: "k"))
       sawNull = try outer.decodeNil()
       viaSuper = try outer.superDecoder().singleValueContainer().decode(String.self)
       #expect(outer.isAtEnd)
@@ -447,7 +447,7 @@ import Testing
     struct Child: Decodable {
       var name: String
       init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: JSONCodingKeys.self)
+        let container = try decoder.container(keyedBy: StringKey.self)
         name = try Base(from: container.superDecoder()).name
       }
     }
@@ -458,17 +458,9 @@ import Testing
     struct Keys: Decodable {
       var keys: [String]
       init(from decoder: any Decoder) throws {
-        keys = try decoder.container(keyedBy: JSONCodingKeys.self).allKeys.map(\.stringValue).sorted()
+        keys = try decoder.container(keyedBy: StringKey.self).allKeys.map(\.stringValue).sorted()
       }
     }
     #expect(try decode(Keys.self, #"{"b":1,"a":null}"#).keys == ["a", "b"])
   }
-}
-
-/// A coding key for any string, for hand-written `init(from:)` in tests.
-struct JSONCodingKeys: CodingKey {
-  var stringValue: String
-  var intValue: Int? { nil }
-  init(stringValue: String) { self.stringValue = stringValue }
-  init?(intValue: Int) { nil }
 }
