@@ -195,6 +195,44 @@ import Testing
     #expect(try decode(Int?.self, "null") == nil)
   }
 
+  struct Collections: Decodable {
+    var ints: [Int]?
+    var strings: [String]?
+    var values: [JSONValue]?
+    var members: [String: JSONValue]?
+    var int8s: [Int8]?
+  }
+
+  @Test func commonCollectionsDecodeAndReportElementPaths() throws {
+    let decoded = try decode(
+      Collections.self,
+      #"{"ints":[1,2.0,-3],"strings":["a"],"values":[1,"x",null],"members":{"k":[true]},"int8s":[]}"#
+    )
+    #expect(decoded.ints == [1, 2, -3])
+    #expect(decoded.strings == ["a"])
+    #expect(decoded.values == [1, "x", nil])
+    #expect(decoded.members == ["k": [true]])
+    #expect(decoded.int8s == [])
+    #expect(try problems(Collections.self, #"{"ints":[1,"2"]}"#) == ["/ints/1 must be an integer"])
+    #expect(try problems(Collections.self, #"{"ints":[1,2.5]}"#) == ["/ints/1 must be an integer"])
+    #expect(try problems(Collections.self, #"{"ints":{}}"#) == ["/ints must be an array"])
+    #expect(try problems(Collections.self, #"{"strings":[null]}"#) == ["/strings/0 must be a string"])
+    #expect(try problems(Collections.self, #"{"values":{}}"#) == ["/values must be an array"])
+    #expect(try problems(Collections.self, #"{"members":[]}"#) == ["/members must be an object"])
+    #expect(try problems(Collections.self, #"{"int8s":[1,1000]}"#) == ["/int8s/1 is out of range"])
+  }
+
+  @Test func topLevelMemberDictionaryLeavesNoUnknownKeys() throws {
+    var unknown = ["stale"]
+    let members = try JSONValueDecoder().decode(
+      [String: JSONValue].self,
+      from: ["a": 1, "b": [2]],
+      unknownTopLevelKeys: &unknown
+    )
+    #expect(members == ["a": 1, "b": [2]])
+    #expect(unknown.isEmpty)
+  }
+
   @Test func decodesURLFromAString() throws {
     #expect(try decode(URL.self, #""https://example.com/a?b=c""#) == URL(string: "https://example.com/a?b=c"))
     struct Host: Decodable { var host: URL }

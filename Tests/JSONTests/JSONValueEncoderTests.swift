@@ -124,6 +124,20 @@ import Testing
     #expect(try JSONValueEncoder().encode(JSONValue.double(5)) == .double(5))
   }
 
+  @Test func commonCollectionsEncodeDirectly() throws {
+    struct Collections: Encodable {
+      var ints = [1, -2]
+      var strings = ["a", "\n"]
+      var values: [JSONValue] = [1.5, nil]
+      var members: [String: JSONValue] = ["k": [true]]
+      var nested = [[1], []]
+    }
+    #expect(
+      try compact(Collections())
+        == #"{"ints":[1,-2],"members":{"k":[true]},"nested":[[1],[]],"strings":["a","\n"],"values":[1.5,null]}"#
+    )
+  }
+
   @Test func urlEncodesAsItsAbsoluteString() throws {
     let base = try #require(URL(string: "https://example.com/api/"))
     let relative = try #require(URL(string: "v1?x=1", relativeTo: base))
