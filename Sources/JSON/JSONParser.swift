@@ -15,8 +15,9 @@ package import Foundation
 ///   stream it would only ever appear on the first line.
 /// - Duplicate object keys: the last one wins. Keys are Swift `String`s, so keys that are canonically
 ///   equivalent Unicode (precomposed vs. decomposed) are also treated as duplicates.
-/// - Nesting deeper than ``maximumDepth`` arrays/objects is rejected, which bounds the recursion so hostile
-///   input (16 MiB of `[`) cannot overflow the stack.
+/// - Nesting deeper than ``maximumDepth`` arrays/objects is rejected. The parser keeps open containers on explicit
+///   heap stacks rather than recursing, so no input can overflow the thread's stack; the limit bounds the memory
+///   hostile input (16 MiB of `[`) can make it use, and the recursion depth of code that later walks the value.
 package enum JSONParser {
   /// The deepest array/object nesting accepted; 512 levels is far beyond any real request.
   package static let maximumDepth = 512
@@ -90,18 +91,33 @@ private enum ASCII {
   static let carriageReturn = UInt8(ascii: "\r")
 }
 
-/// Recursive-descent state over a borrowed buffer.
+/// Parser state over a borrowed buffer.
 ///
 /// Works on a raw pointer with explicit bounds checks (every read is preceded by an `index < count` test) so the
 /// hot loops compile to plain byte compares without Array bounds or uniqueness checks.
-private struct Parser {
+///
+/// Nesting is handled with explicit stacks instead of recursion, so the stack use of a parse does not depend on
+/// the input: a recursive parser needs over 2 KiB of stack per level in debug builds, which at the 512-level
+/// limit overflows the 512 KiB stacks of secondary threads on macOS.
+private struct Parser: ~Copyable {
   let base: UnsafePointer<UInt8>
   let count: Int
   var index = 0
   /// Reused for strings that contain escapes, so a document with many escaped strings allocates once.
   var scratch: [UInt8] = []
-  /// Members of the objects currently open, innermost last; one shared stack instead of an array per object.
-  var pendingMembers: [(String, JSONValue)] = []
+  /// The arrays and objects currently open, innermost last.
+  var frames = ScratchStack<Frame>()
+  /// The elements parsed so far of each open array, innermost last.
+  var openArrays = ScratchStack<[JSONValue]>()
+  /// The members parsed so far of all open objects, innermost last; the last one of an object whose value is
+  /// being parsed holds a placeholder `null` value.
+  var pendingMembers = ScratchStack<(key: String, value: JSONValue)>()
+
+  struct Frame {
+    var isObject: Bool
+    /// For objects: the position of the object's first member in `pendingMembers`.
+    var firstMember: Int
+  }
 
   init(base: UnsafePointer<UInt8>, count: Int) {
     self.base = base
@@ -112,7 +128,7 @@ private struct Parser {
     if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF {
       throw JSONParseError(offset: 0, reason: Reason.byteOrderMark)
     }
-    let value = try parseValue(depth: 0)
+    let value = try parseValue()
     skipWhitespace()
     guard index == count else { throw failure(Reason.trailingCharacters) }
     return value
@@ -132,32 +148,111 @@ private struct Parser {
     }
   }
 
-  /// Parses one value; `depth` is the number of arrays/objects enclosing it.
-  mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+  /// Parses one complete value, including everything nested in it.
+  mutating func parseValue() throws(JSONParseError) -> JSONValue {
+    nextValue: while true {
+      // Read one value, or open a container and go read its first value.
+      var value: JSONValue
+      skipWhitespace()
+      guard index < count else { throw failure(Reason.endOfInput) }
+      switch base[index] {
+      case ASCII.quote:
+        index += 1
+        value = .string(try parseString())
+      case ASCII.openBracket:
+        try enterContainer()
+        guard index < count else { throw failure(Reason.endOfInput) }
+        if base[index] == ASCII.closeBracket {
+          index += 1
+          value = .array([])
+        } else {
+          frames.push(Frame(isObject: false, firstMember: 0))
+          openArrays.push([])
+          continue nextValue
+        }
+      case ASCII.openBrace:
+        try enterContainer()
+        guard index < count else { throw failure(Reason.endOfInput) }
+        if base[index] == ASCII.closeBrace {
+          index += 1
+          value = .object([:])
+        } else {
+          frames.push(Frame(isObject: true, firstMember: pendingMembers.count))
+          try beginMember()
+          continue nextValue
+        }
+      case UInt8(ascii: "t"):
+        try expectLiteral("true")
+        value = .bool(true)
+      case UInt8(ascii: "f"):
+        try expectLiteral("false")
+        value = .bool(false)
+      case UInt8(ascii: "n"):
+        try expectLiteral("null")
+        value = .null
+      case ASCII.minus, ASCII.zero...ASCII.nine:
+        value = try parseNumber()
+      default:
+        throw failure(Reason.unexpectedCharacter)
+      }
+
+      // Add the value to the innermost open container; close every container that ends right after it.
+      while !frames.isEmpty {
+        let frame = frames.withTop { $0 }
+        skipWhitespace()
+        guard index < count else { throw failure(Reason.endOfInput) }
+        if frame.isObject {
+          pendingMembers.withTop { $0.value = value }
+          switch base[index] {
+          case ASCII.comma:
+            index += 1
+            try beginMember()
+            continue nextValue
+          case ASCII.closeBrace:
+            index += 1
+            _ = frames.pop()
+            value = .object(takeMembers(from: frame.firstMember))
+          default:
+            throw failure(Reason.expectedCommaOrBrace)
+          }
+        } else {
+          openArrays.withTop { $0.append(value) }
+          switch base[index] {
+          case ASCII.comma:
+            index += 1
+            continue nextValue
+          case ASCII.closeBracket:
+            index += 1
+            _ = frames.pop()
+            value = .array(openArrays.pop())
+          default:
+            throw failure(Reason.expectedCommaOrBracket)
+          }
+        }
+      }
+      return value
+    }
+  }
+
+  /// Steps over `[` or `{` and following whitespace, enforcing the depth limit.
+  mutating func enterContainer() throws(JSONParseError) {
+    guard frames.count < JSONParser.maximumDepth else { throw failure(Reason.nestingTooDeep) }
+    index += 1
+    skipWhitespace()
+  }
+
+  /// Parses `"key":` and pushes a member whose value is still to come.
+  mutating func beginMember() throws(JSONParseError) {
     skipWhitespace()
     guard index < count else { throw failure(Reason.endOfInput) }
-    switch base[index] {
-    case ASCII.quote:
-      index += 1
-      return .string(try parseString())
-    case ASCII.openBrace:
-      return try parseObject(depth: depth + 1)
-    case ASCII.openBracket:
-      return try parseArray(depth: depth + 1)
-    case UInt8(ascii: "t"):
-      try expectLiteral("true")
-      return .bool(true)
-    case UInt8(ascii: "f"):
-      try expectLiteral("false")
-      return .bool(false)
-    case UInt8(ascii: "n"):
-      try expectLiteral("null")
-      return .null
-    case ASCII.minus, ASCII.zero...ASCII.nine:
-      return try parseNumber()
-    default:
-      throw failure(Reason.unexpectedCharacter)
-    }
+    guard base[index] == ASCII.quote else { throw failure(Reason.expectedKey) }
+    index += 1
+    let key = try parseString()
+    skipWhitespace()
+    guard index < count else { throw failure(Reason.endOfInput) }
+    guard base[index] == ASCII.colon else { throw failure(Reason.expectedColon) }
+    index += 1
+    pendingMembers.push((key: key, value: .null))
   }
 
   mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
@@ -170,78 +265,21 @@ private struct Parser {
     index += length
   }
 
-  mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
-    guard depth <= JSONParser.maximumDepth else { throw failure(Reason.nestingTooDeep) }
-    index += 1  // [
-    skipWhitespace()
-    guard index < count else { throw failure(Reason.endOfInput) }
-    if base[index] == ASCII.closeBracket {
-      index += 1
-      return .array([])
-    }
-    var elements: [JSONValue] = []
-    while true {
-      elements.append(try parseValue(depth: depth))
-      skipWhitespace()
-      guard index < count else { throw failure(Reason.endOfInput) }
-      switch base[index] {
-      case ASCII.comma:
-        index += 1
-      case ASCII.closeBracket:
-        index += 1
-        return .array(elements)
-      default:
-        throw failure(Reason.expectedCommaOrBracket)
-      }
-    }
-  }
-
-  mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
-    guard depth <= JSONParser.maximumDepth else { throw failure(Reason.nestingTooDeep) }
-    index += 1  // {
-    skipWhitespace()
-    guard index < count else { throw failure(Reason.endOfInput) }
-    if base[index] == ASCII.closeBrace {
-      index += 1
-      return .object([:])
-    }
-    if pendingMembers.capacity == 0 { pendingMembers.reserveCapacity(16) }
-    let firstMember = pendingMembers.count
-    while true {
-      skipWhitespace()
-      guard index < count else { throw failure(Reason.endOfInput) }
-      guard base[index] == ASCII.quote else { throw failure(Reason.expectedKey) }
-      index += 1
-      let key = try parseString()
-      skipWhitespace()
-      guard index < count else { throw failure(Reason.endOfInput) }
-      guard base[index] == ASCII.colon else { throw failure(Reason.expectedColon) }
-      index += 1
-      pendingMembers.append((key, try parseValue(depth: depth)))
-      skipWhitespace()
-      guard index < count else { throw failure(Reason.endOfInput) }
-      switch base[index] {
-      case ASCII.comma:
-        index += 1
-      case ASCII.closeBrace:
-        index += 1
-        return .object(takeMembers(from: firstMember))
-      default:
-        throw failure(Reason.expectedCommaOrBrace)
-      }
-    }
-  }
-
   /// Builds the dictionary for the members collected since `first` and pops them.
   ///
-  /// Sizing the dictionary up front means each key is hashed once; growing it one insert at a time rehashes
-  /// every key on each resize, which dominated the profile of small request objects.
+  /// The dictionary is sized up front so each key is hashed once; growing it one insert at a time rehashes every
+  /// key on each resize, which dominated the profile of small request objects. It is sized through
+  /// `init(_:uniquingKeysWith:)` on a ``CapacityHint`` because that initializer is inlinable and so specialised
+  /// here; `init(minimumCapacity:)` and `reserveCapacity` are not, and look up the storage class's generic
+  /// metadata in the runtime's global table on every call, which cost more than hashing the keys.
   mutating func takeMembers(from first: Int) -> [String: JSONValue] {
-    // `init(_:uniquingKeysWith:)` is inlinable, so it is specialised here and sizes the storage once.
-    // `init(minimumCapacity:)` and `reserveCapacity` are not: they look up the storage class's generic metadata
-    // in the runtime's global table on every call, which cost more than hashing the keys.
-    let members = [String: JSONValue](pendingMembers[first...], uniquingKeysWith: { _, last in last })
-    for _ in first..<pendingMembers.count { pendingMembers.removeLast() }
+    var members = [String: JSONValue](
+      CapacityHint(pendingMembers.count - first),
+      uniquingKeysWith: { _, last in last }
+    )
+    pendingMembers.popEach(from: first) { member in
+      members[member.key] = member.value  // the last duplicate wins
+    }
     return members
   }
 

@@ -53,14 +53,6 @@ package enum JSONWriter {
     }
   }
 
-  private static func write(_ value: JSONValue, into output: inout OutputBuffer, pretty: Bool) {
-    if pretty {
-      writePretty(value, indent: 0, into: &output)
-    } else {
-      writeCompact(value, into: &output)
-    }
-  }
-
   private static func writeString(_ string: String, into output: inout OutputBuffer) {
     let done: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in
       writeEscaped(utf8, into: &output)
@@ -71,9 +63,62 @@ package enum JSONWriter {
     }
   }
 
-  // MARK: Compact
+  // MARK: Structure
 
-  private static func writeCompact(_ value: JSONValue, into output: inout OutputBuffer) {
+  /// Something still to be written once the tokens before it are out.
+  ///
+  /// Writing walks the value with an explicit stack of these instead of recursing, so the stack use of a write
+  /// does not depend on how deeply the value nests (a parsed value may be 512 levels deep, and a recursive
+  /// writer needs kilobytes per level in debug builds).
+  private struct Pending {
+    enum Kind {
+      case element
+      case member
+      case close
+    }
+
+    // Laid out small (40 bytes) because every element and member is pushed and popped once.
+    var kind: Kind
+    /// Whether a "," precedes this element or member.
+    var comma: Bool
+    /// The closing bracket for `close`.
+    var closer: UInt8 = 0
+    /// The nesting depth of this element or member, or of the container this `close` ends (pretty indentation).
+    /// At most `JSONParser.maximumDepth` for parsed values; 32 bits leave room for any value built in memory.
+    var depth: Int32
+    var key: String = ""
+    var value: JSONValue = .null
+  }
+
+  private static func write(_ value: JSONValue, into output: inout OutputBuffer, pretty: Bool) {
+    var pending = ScratchStack<Pending>()
+    writeOrOpen(value, depth: 0, pending: &pending, into: &output)
+    while !pending.isEmpty {
+      let next = pending.pop()
+      if next.comma { output.append(UInt8(ascii: ",")) }
+      if pretty { writeNewline(indent: next.depth, into: &output) }
+      switch next.kind {
+      case .close:
+        output.append(next.closer)
+      case .element:
+        writeOrOpen(next.value, depth: next.depth, pending: &pending, into: &output)
+      case .member:
+        writeString(next.key, into: &output)
+        output.append(UInt8(ascii: ":"))
+        if pretty { output.append(UInt8(ascii: " ")) }
+        writeOrOpen(next.value, depth: next.depth, pending: &pending, into: &output)
+      }
+    }
+  }
+
+  /// Writes a scalar or empty container completely; for a non-empty container writes the opening bracket and
+  /// pushes its contents and closing bracket (in reverse, as `pending` is popped from the end).
+  private static func writeOrOpen(
+    _ value: JSONValue,
+    depth: Int32,
+    pending: inout ScratchStack<Pending>,
+    into output: inout OutputBuffer
+  ) {
     switch value {
     case .null: writeNull(into: &output)
     case .bool(let bool): writeBool(bool, into: &output)
@@ -82,62 +127,32 @@ package enum JSONWriter {
     case .string(let string): writeString(string, into: &output)
     case .array(let elements):
       output.append(UInt8(ascii: "["))
-      var first = true
-      for element in elements {
-        if !first { output.append(UInt8(ascii: ",")) }
-        first = false
-        writeCompact(element, into: &output)
+      if elements.isEmpty {
+        output.append(UInt8(ascii: "]"))
+        return
       }
-      output.append(UInt8(ascii: "]"))
+      pending.push(Pending(kind: .close, comma: false, closer: UInt8(ascii: "]"), depth: depth))
+      for position in elements.indices.reversed() {
+        pending.push(Pending(kind: .element, comma: position != 0, depth: depth + 1, value: elements[position]))
+      }
     case .object(let members):
       output.append(UInt8(ascii: "{"))
-      withSortedMembers(members) { sorted in
-        for position in sorted.indices {
-          if position != 0 { output.append(UInt8(ascii: ",")) }
-          writeString(sorted[position].key, into: &output)
-          output.append(UInt8(ascii: ":"))
-          writeCompact(sorted[position].value, into: &output)
-        }
+      if members.isEmpty {
+        output.append(UInt8(ascii: "}"))
+        return
       }
-      output.append(UInt8(ascii: "}"))
+      pending.push(Pending(kind: .close, comma: false, closer: UInt8(ascii: "}"), depth: depth))
+      let first = pending.count
+      for (key, member) in members {
+        pending.push(Pending(kind: .member, comma: true, depth: depth + 1, key: key, value: member))
+      }
+      // Descending, so that popping from the end yields ascending keys.
+      pending.sort(from: first) { utf8Precedes($1.key, $0.key) }
+      pending.withTop { $0.comma = false }
     }
   }
 
-  // MARK: Pretty
-
-  private static func writePretty(_ value: JSONValue, indent: Int, into output: inout OutputBuffer) {
-    switch value {
-    case .array(let elements) where !elements.isEmpty:
-      output.append(UInt8(ascii: "["))
-      var first = true
-      for element in elements {
-        if !first { output.append(UInt8(ascii: ",")) }
-        first = false
-        writeNewline(indent: indent + 1, into: &output)
-        writePretty(element, indent: indent + 1, into: &output)
-      }
-      writeNewline(indent: indent, into: &output)
-      output.append(UInt8(ascii: "]"))
-    case .object(let members) where !members.isEmpty:
-      output.append(UInt8(ascii: "{"))
-      withSortedMembers(members) { sorted in
-        for position in sorted.indices {
-          if position != 0 { output.append(UInt8(ascii: ",")) }
-          writeNewline(indent: indent + 1, into: &output)
-          writeString(sorted[position].key, into: &output)
-          output.append(UInt8(ascii: ":"))
-          output.append(UInt8(ascii: " "))
-          writePretty(sorted[position].value, indent: indent + 1, into: &output)
-        }
-      }
-      writeNewline(indent: indent, into: &output)
-      output.append(UInt8(ascii: "}"))
-    default:
-      writeCompact(value, into: &output)
-    }
-  }
-
-  private static func writeNewline(indent: Int, into output: inout OutputBuffer) {
+  private static func writeNewline(indent: Int32, into output: inout OutputBuffer) {
     output.append(UInt8(ascii: "\n"))
     for _ in 0..<indent {
       output.append(UInt8(ascii: " "))
@@ -146,38 +161,6 @@ package enum JSONWriter {
   }
 
   // MARK: Scalars
-
-  /// Calls `body` with the members sorted by key.
-  ///
-  /// The members are copied into scratch storage that lives on the stack for small objects, so writing a typical
-  /// request-sized object allocates nothing for sorting.
-  private static func withSortedMembers(
-    _ members: [String: JSONValue],
-    _ body: (UnsafeMutableBufferPointer<(key: String, value: JSONValue)>) -> Void
-  ) {
-    withUnsafeTemporaryAllocation(of: (key: String, value: JSONValue).self, capacity: members.count) { scratch in
-      var filled = 0
-      for member in members {
-        scratch.initializeElement(at: filled, to: member)
-        filled += 1
-      }
-      var sorted = UnsafeMutableBufferPointer(rebasing: scratch[0..<filled])
-      if filled <= 16 {
-        // Insertion sort: fewest comparisons and no overhead for the handful of keys real objects have.
-        for position in sorted.indices.dropFirst() {
-          var candidate = position
-          while candidate > 0 && utf8Precedes(sorted[candidate].key, sorted[candidate - 1].key) {
-            sorted.swapAt(candidate, candidate - 1)
-            candidate -= 1
-          }
-        }
-      } else {
-        sorted.sort { utf8Precedes($0.key, $1.key) }
-      }
-      body(sorted)
-      _ = sorted.deinitialize()
-    }
-  }
 
   /// Orders by UTF-8 bytes (equivalently, by Unicode scalar values) rather than `String.<`, which compares
   /// canonically-normalised text and so would not give a plain byte order.
@@ -240,15 +223,13 @@ package enum JSONWriter {
 
   private static func writeEscaped(_ utf8: UnsafeBufferPointer<UInt8>, into output: inout OutputBuffer) {
     output.append(UInt8(ascii: "\""))
+    let count = utf8.count
     var runStart = 0
     var index = 0
-    let count = utf8.count
-    while index < count {
+    while true {
+      index = firstSpecialByte(in: utf8, from: index)
+      guard index < count else { break }
       let byte = utf8[index]
-      if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != 0xE2 {
-        index += 1
-        continue
-      }
       let escape: UInt8
       switch byte {
       case UInt8(ascii: "\""): escape = UInt8(ascii: "\"")
@@ -287,5 +268,37 @@ package enum JSONWriter {
     }
     output.append(UnsafeBufferPointer(rebasing: utf8[runStart..<count]))
     output.append(UInt8(ascii: "\""))
+  }
+
+  /// The offset, from `start` on, of the first byte that may need escaping: a control character, `"`, `\`, or
+  /// 0xE2 (the lead byte of U+2028/U+2029); `utf8.count` if there is none.
+  ///
+  /// Tests eight bytes per step with the classic "has a byte less than n / equal to c" word tricks, since most
+  /// strings (keys, ids, tokens) need no escaping at all and are then copied in one piece.
+  @inline(__always)
+  private static func firstSpecialByte(in utf8: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    guard let base = utf8.baseAddress else { return utf8.count }
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highBits: UInt64 = 0x8080_8080_8080_8080
+    var index = start
+    while index + 8 <= utf8.count {
+      let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+      let quote = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+      let backslash = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+      let separatorLead = word ^ (ones &* 0xE2)
+      // For each term, a high bit is set in some byte exactly when that byte is below the subtracted value
+      // (0x20 for controls, 0x01 — that is, zero — for the XORed comparisons).
+      let flags =
+        ((word &- ones &* 0x20) & ~word) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+        | ((separatorLead &- ones) & ~separatorLead)
+      if flags & highBits != 0 { break }
+      index += 8
+    }
+    while index < utf8.count {
+      let byte = utf8[index]
+      if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xE2 { return index }
+      index += 1
+    }
+    return index
   }
 }

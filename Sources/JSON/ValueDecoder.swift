@@ -138,6 +138,22 @@ extension ValueDecoder {
     if T.self == Bool.self, let bool = try unboxBool(value, at: path()) as? T { return bool }
     if T.self == Double.self, let double = try unboxDouble(value, at: path()) as? T { return double }
     if T.self == Int64.self, let int = try unboxInteger(value, as: Int64.self, at: path()) as? T { return int }
+    // Common collections in params, decoded without a nested decoder and container per element.
+    if T.self == [String].self, let strings = try unboxArray(value, at: path, unboxString) as? T { return strings }
+    if T.self == [Int].self, let ints = try unboxArray(value, at: path, unboxInt) as? T { return ints }
+    if T.self == [JSONValue].self {
+      guard case .array(let elements) = value else { throw typeError(expected: [Any].self, found: value, at: path()) }
+      if let elements = elements as? T { return elements }
+    }
+    if T.self == [String: JSONValue].self {
+      guard case .object(let members) = value else {
+        throw typeError(expected: [String: Any].self, found: value, at: path())
+      }
+      if let members = members as? T {
+        keyUsage?.consumedWhole = true
+        return members
+      }
+    }
     if T.self == URL.self {
       let string = try unboxString(value, at: path())
       guard let url = URL(string: string) as? T else {
@@ -146,6 +162,27 @@ extension ValueDecoder {
       return url
     }
     return try T(from: ValueDecoder(value: value, codingPath: path(), keyUsage: keyUsage))
+  }
+
+  private static func unboxInt(_ value: JSONValue, at path: @autoclosure () -> [any CodingKey]) throws -> Int {
+    try unboxInteger(value, as: Int.self, at: path())
+  }
+
+  private static func unboxArray<Element>(
+    _ value: JSONValue,
+    at path: () -> [any CodingKey],
+    _ unboxElement: (JSONValue, @autoclosure () -> [any CodingKey]) throws -> Element
+  ) throws -> [Element] {
+    guard case .array(let elements) = value else { throw typeError(expected: [Any].self, found: value, at: path()) }
+    // The element's path is only built if that element fails.
+    return try withoutActuallyEscaping(path) { path in
+      var result: [Element] = []
+      result.reserveCapacity(elements.count)
+      for position in elements.indices {
+        result.append(try unboxElement(elements[position], path() + [JSONCodingKey(index: position)]))
+      }
+      return result
+    }
   }
 
   // MARK: Errors

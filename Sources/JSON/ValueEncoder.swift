@@ -110,6 +110,12 @@ extension ValueEncoder {
     if T.self == Bool.self, let bool = value as? Bool { return .value(.bool(bool)) }
     if T.self == Double.self, let double = value as? Double { return .value(try box(double, at: path())) }
     if T.self == URL.self, let url = value as? URL { return .value(.string(url.absoluteString)) }
+    if T.self == [String].self, let strings = value as? [String] { return .value(.array(strings.map { .string($0) })) }
+    if T.self == [Int].self, let ints = value as? [Int] { return .value(.array(ints.map { .int(Int64($0)) })) }
+    if T.self == [JSONValue].self, let elements = value as? [JSONValue] { return .value(.array(elements)) }
+    if T.self == [String: JSONValue].self, let members = value as? [String: JSONValue] {
+      return .value(.object(members))
+    }
     let encoder = ValueEncoder(codingPath: path())
     try value.encode(to: encoder)
     return encoder.node ?? .value(.object([:]))

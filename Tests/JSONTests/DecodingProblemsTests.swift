@@ -75,9 +75,9 @@ import Testing
     ] as [([String], String)]
   )
   func pathsAreJSONPointers(keys: [String], pointer: String) {
-    let path: [any CodingKey] = keys.map { JSONCodingKeys(stringValue: $0) }
+    let path: [any CodingKey] = keys.map { StringKey(stringValue: $0) }
     let error = DecodingError.keyNotFound(
-      JSONCodingKeys(stringValue: "k"),
+      StringKey(stringValue: "k"),
       .init(codingPath: path, debugDescription: "")
     )
     let problems = JSONValueDecoder.problems(from: error)
@@ -111,7 +111,7 @@ import Testing
   @Test func foundationMessagesQuotingTheValueAreReplaced() {
     let error = DecodingError.dataCorrupted(
       .init(
-        codingPath: [JSONCodingKeys(stringValue: "count")],
+        codingPath: [StringKey(stringValue: "count")],
         debugDescription: "Parsed JSON number <300> does not fit in Int8."
       )
     )

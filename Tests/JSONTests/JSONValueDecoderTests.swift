@@ -195,6 +195,44 @@ import Testing
     #expect(try decode(Int?.self, "null") == nil)
   }
 
+  struct Collections: Decodable {
+    var ints: [Int]?
+    var strings: [String]?
+    var values: [JSONValue]?
+    var members: [String: JSONValue]?
+    var int8s: [Int8]?
+  }
+
+  @Test func commonCollectionsDecodeAndReportElementPaths() throws {
+    let decoded = try decode(
+      Collections.self,
+      #"{"ints":[1,2.0,-3],"strings":["a"],"values":[1,"x",null],"members":{"k":[true]},"int8s":[]}"#
+    )
+    #expect(decoded.ints == [1, 2, -3])
+    #expect(decoded.strings == ["a"])
+    #expect(decoded.values == [1, "x", nil])
+    #expect(decoded.members == ["k": [true]])
+    #expect(decoded.int8s == [])
+    #expect(try problems(Collections.self, #"{"ints":[1,"2"]}"#) == ["/ints/1 must be an integer"])
+    #expect(try problems(Collections.self, #"{"ints":[1,2.5]}"#) == ["/ints/1 must be an integer"])
+    #expect(try problems(Collections.self, #"{"ints":{}}"#) == ["/ints must be an array"])
+    #expect(try problems(Collections.self, #"{"strings":[null]}"#) == ["/strings/0 must be a string"])
+    #expect(try problems(Collections.self, #"{"values":{}}"#) == ["/values must be an array"])
+    #expect(try problems(Collections.self, #"{"members":[]}"#) == ["/members must be an object"])
+    #expect(try problems(Collections.self, #"{"int8s":[1,1000]}"#) == ["/int8s/1 is out of range"])
+  }
+
+  @Test func topLevelMemberDictionaryLeavesNoUnknownKeys() throws {
+    var unknown = ["stale"]
+    let members = try JSONValueDecoder().decode(
+      [String: JSONValue].self,
+      from: ["a": 1, "b": [2]],
+      unknownTopLevelKeys: &unknown
+    )
+    #expect(members == ["a": 1, "b": [2]])
+    #expect(unknown.isEmpty)
+  }
+
   @Test func decodesURLFromAString() throws {
     #expect(try decode(URL.self, #""https://example.com/a?b=c""#) == URL(string: "https://example.com/a?b=c"))
     struct Host: Decodable { var host: URL }
@@ -295,11 +333,11 @@ import Testing
   @Test func keysAskedOnlyThroughDecodeIfPresentOrContainsAreKnown() throws {
     struct Probe: Decodable {
       init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: JSONCodingKeys.self)
-        _ = container.contains(JSONCodingKeys(stringValue: "checked"))
-        _ = try container.decodeIfPresent(String.self, forKey: JSONCodingKeys(stringValue: "optional"))
-        _ = try container.decodeNil(forKey: JSONCodingKeys(stringValue: "nullable"))
-        _ = try container.nestedContainer(keyedBy: JSONCodingKeys.self, forKey: JSONCodingKeys(stringValue: "nested"))
+        let container = try decoder.container(keyedBy: StringKey.self)
+        _ = container.contains(StringKey(stringValue: "checked"))
+        _ = try container.decodeIfPresent(String.self, forKey: StringKey(stringValue: "optional"))
+        _ = try container.decodeNil(forKey: StringKey(stringValue: "nullable"))
+        _ = try container.nestedContainer(keyedBy: StringKey.self, forKey: StringKey(stringValue: "nested"))
       }
     }
     var unknown: [String] = []
@@ -367,8 +405,8 @@ import Testing
       var inner = try outer.nestedUnkeyedContainer()
       pair = []
       while !inner.isAtEnd { pair.append(try inner.decode(Double.self)) }
-      let keyedContainer = try outer.nestedContainer(keyedBy: JSONCodingKeys.self)
-      keyed = try keyedContainer.decode(String.self, forKey: JSONCodingKeys(stringValue: "k"))
+      let keyedContainer = try outer.nestedContainer(keyedBy: StringKey.self)
+      keyed = try keyedContainer.decode(String.self, forKey: StringKey(stringValue: "k"))
       sawNull = try outer.decodeNil()
       viaSuper = try outer.superDecoder().singleValueContainer().decode(String.self)
       #expect(outer.isAtEnd)
@@ -447,7 +485,7 @@ import Testing
     struct Child: Decodable {
       var name: String
       init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: JSONCodingKeys.self)
+        let container = try decoder.container(keyedBy: StringKey.self)
         name = try Base(from: container.superDecoder()).name
       }
     }
@@ -458,17 +496,9 @@ import Testing
     struct Keys: Decodable {
       var keys: [String]
       init(from decoder: any Decoder) throws {
-        keys = try decoder.container(keyedBy: JSONCodingKeys.self).allKeys.map(\.stringValue).sorted()
+        keys = try decoder.container(keyedBy: StringKey.self).allKeys.map(\.stringValue).sorted()
       }
     }
     #expect(try decode(Keys.self, #"{"b":1,"a":null}"#).keys == ["a", "b"])
   }
-}
-
-/// A coding key for any string, for hand-written `init(from:)` in tests.
-struct JSONCodingKeys: CodingKey {
-  var stringValue: String
-  var intValue: Int? { nil }
-  init(stringValue: String) { self.stringValue = stringValue }
-  init?(intValue: Int) { nil }
 }

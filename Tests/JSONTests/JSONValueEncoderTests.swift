@@ -124,6 +124,20 @@ import Testing
     #expect(try JSONValueEncoder().encode(JSONValue.double(5)) == .double(5))
   }
 
+  @Test func commonCollectionsEncodeDirectly() throws {
+    struct Collections: Encodable {
+      var ints = [1, -2]
+      var strings = ["a", "\n"]
+      var values: [JSONValue] = [1.5, nil]
+      var members: [String: JSONValue] = ["k": [true]]
+      var nested = [[1], []]
+    }
+    #expect(
+      try compact(Collections())
+        == #"{"ints":[1,-2],"members":{"k":[true]},"nested":[[1],[]],"strings":["a","\n"],"values":[1.5,null]}"#
+    )
+  }
+
   @Test func urlEncodesAsItsAbsoluteString() throws {
     let base = try #require(URL(string: "https://example.com/api/"))
     let relative = try #require(URL(string: "v1?x=1", relativeTo: base))
@@ -142,22 +156,22 @@ import Testing
   @Test func nestedContainersStayWritableAfterTheyAreReturned() throws {
     struct Manual: Encodable {
       func encode(to encoder: any Encoder) throws {
-        var root = encoder.container(keyedBy: JSONCodingKeys.self)
-        var list = root.nestedUnkeyedContainer(forKey: JSONCodingKeys(stringValue: "list"))
-        var inner = root.nestedContainer(keyedBy: JSONCodingKeys.self, forKey: JSONCodingKeys(stringValue: "obj"))
-        try root.encode("later", forKey: JSONCodingKeys(stringValue: "z"))
+        var root = encoder.container(keyedBy: StringKey.self)
+        var list = root.nestedUnkeyedContainer(forKey: StringKey(stringValue: "list"))
+        var inner = root.nestedContainer(keyedBy: StringKey.self, forKey: StringKey(stringValue: "obj"))
+        try root.encode("later", forKey: StringKey(stringValue: "z"))
         try list.encode(1)
         try list.encodeNil()
         var pair = list.nestedUnkeyedContainer()
-        var element = list.nestedContainer(keyedBy: JSONCodingKeys.self)
+        var element = list.nestedContainer(keyedBy: StringKey.self)
         try pair.encode(2.5)
         try pair.encode("s")
-        try element.encode(true, forKey: JSONCodingKeys(stringValue: "k"))
-        try inner.encode(Int8(3), forKey: JSONCodingKeys(stringValue: "i"))
+        try element.encode(true, forKey: StringKey(stringValue: "k"))
+        try inner.encode(Int8(3), forKey: StringKey(stringValue: "i"))
         #expect(list.count == 4)
         // Asking again for the same kind of container continues the same object.
-        var again = encoder.container(keyedBy: JSONCodingKeys.self)
-        try again.encode(UInt16(9), forKey: JSONCodingKeys(stringValue: "again"))
+        var again = encoder.container(keyedBy: StringKey.self)
+        try again.encode(UInt16(9), forKey: StringKey(stringValue: "again"))
       }
     }
     #expect(
@@ -203,8 +217,8 @@ import Testing
   @Test func everyPrimitiveGoesThroughKeyedAndUnkeyedContainers() throws {
     struct All: Encodable {
       func encode(to encoder: any Encoder) throws {
-        var keyed = encoder.container(keyedBy: JSONCodingKeys.self)
-        func key(_ name: String) -> JSONCodingKeys { JSONCodingKeys(stringValue: name) }
+        var keyed = encoder.container(keyedBy: StringKey.self)
+        func key(_ name: String) -> StringKey { StringKey(stringValue: name) }
         try keyed.encode(true, forKey: key("bool"))
         try keyed.encode("s", forKey: key("string"))
         try keyed.encode(1.5, forKey: key("double"))

@@ -62,6 +62,50 @@ import Testing
     #expect(buffer == Array(expected.utf8))
   }
 
+  /// A byte-at-a-time reference for the escaping rules, to check the word-at-a-time scan against.
+  private static func referenceEscaped(_ string: String) -> String {
+    var result = "\""
+    for scalar in string.unicodeScalars {
+      switch scalar {
+      case "\"": result += "\\\""
+      case "\\": result += "\\\\"
+      case "\n": result += "\\n"
+      case "\r": result += "\\r"
+      case "\t": result += "\\t"
+      case "\u{8}": result += "\\b"
+      case "\u{C}": result += "\\f"
+      case "\u{2028}": result += "\\u2028"
+      case "\u{2029}": result += "\\u2029"
+      case _ where scalar.value < 0x20:
+        let hex = String(scalar.value, radix: 16)
+        result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+      default: result.unicodeScalars.append(scalar)
+      }
+    }
+    return result + "\""
+  }
+
+  @Test(arguments: ["\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{2028}", "\u{2029}", "\u{2027}", "€", "é", "\u{7F}"])
+  func specialCharactersAreFoundAtEveryOffset(special: String) {
+    // The scan tests eight bytes at a time; put the character at every position across several words.
+    for length in [0, 1, 7, 8, 9, 15, 16, 17, 31] {
+      for position in 0...length {
+        let string =
+          String(repeating: "a", count: position) + special + String(repeating: "b", count: length - position)
+        #expect(JSONWriter.string(.string(string)) == Self.referenceEscaped(string), "\(length) \(position)")
+      }
+    }
+    let twice = String(repeating: "x", count: 9) + special + String(repeating: "y", count: 12) + special + "z"
+    #expect(JSONWriter.string(.string(twice)) == Self.referenceEscaped(twice))
+  }
+
+  @Test(arguments: 0..<200)
+  func generatedStringsEscapeLikeTheReference(seed: Int) {
+    var random = RandomJSON(seed: UInt64(seed) &+ 5_000)
+    let string = (0..<4).map { _ in random.string() }.joined()
+    #expect(JSONWriter.string(.string(string)) == Self.referenceEscaped(string))
+  }
+
   @Test func everyControlCharacterIsEscapedAndNoRawNewlineIsWritten() throws {
     let controls = String(String.UnicodeScalarView((0..<0x20).compactMap(Unicode.Scalar.init)))
     let bytes = JSONWriter.bytes([controls: .string(controls + "\u{2028}\u{2029}")])
@@ -103,6 +147,16 @@ import Testing
     var appended: [UInt8] = [0x20]
     JSONWriter.write(value, into: &appended)
     #expect(Array(appended.dropFirst()) == bytes)
+  }
+
+  @Test func deeplyNestedValuesAreWrittenCompletely() throws {
+    let depth = JSONParser.maximumDepth
+    let text = String(repeating: #"{"a":["#, count: depth / 2) + "1" + String(repeating: "]}", count: depth / 2)
+    let value = try JSONParser.parse(text)
+    #expect(JSONWriter.string(value) == text)
+    let pretty = JSONWriter.string(value, pretty: true)
+    #expect(try JSONParser.parse(pretty) == value)
+    #expect(pretty.hasSuffix("\n" + String(repeating: " ", count: 2) + "]\n}"))
   }
 
   // MARK: Pretty
