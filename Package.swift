@@ -51,6 +51,7 @@ let package = Package(
       name: "DatabricksTests",
       dependencies: [
         "Databricks",
+        "JSON",
         "TestSupport",
       ],
       swiftSettings: globalSwiftSettings

@@ -1,0 +1,43 @@
+/// The config file, parsed once and parsed again only when the file changes: the shared, cached view every request
+/// reads.
+///
+/// Each read costs one `stat`; an unchanged stamp returns the cached parse (or the cached error, so a broken
+/// file is not re-parsed on every request either). Writes go through ``ConfigEditor``, which bypasses the cache
+/// and changes the stamp.
+///
+/// ```swift
+/// let store = ConfigStore(path: ConfigLocation.path(environment: env))
+/// let config = try await store.current()   // nil when the file does not exist
+/// ```
+package actor ConfigStore {
+  package nonisolated let path: String
+  private var cached: (stamp: FileStamp?, result: Result<ConfigFile?, ConfigError>)?
+
+  package init(path: String) {
+    self.path = path
+  }
+
+  /// The config as it is on disk now, or `nil` when there is no file.
+  package func current() throws(ConfigError) -> ConfigFile? {
+    let stamp = FileStamp.of(path)
+    if let cached, cached.stamp == stamp { return try cached.result.get() }
+    let result: Result<ConfigFile?, ConfigError>
+    var readStamp = stamp
+    do throws(ConfigError) {
+      let contents: (bytes: [UInt8], stamp: FileStamp)?
+      do {
+        contents = try FileContents.read(path)
+      } catch {
+        throw .unreadable(error)
+      }
+      readStamp = contents?.stamp
+      result = .success(
+        try contents.map { contents throws(ConfigError) in try ConfigFile(path: path, bytes: contents.bytes) }
+      )
+    } catch {
+      result = .failure(error)
+    }
+    cached = (readStamp, result)
+    return try result.get()
+  }
+}

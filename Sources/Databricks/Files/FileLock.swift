@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// An exclusive advisory lock (`flock`) on a sibling lock file, held across a read-modify-write of a shared file.
+///
+/// Two brickauth processes, or two requests in one process, editing `~/.databrickscfg` or the token cache at once
+/// must not lose each other's changes. `flock` locks belong to the open file description, so they exclude other
+/// processes and other opens in this process alike, and the kernel drops them if the process dies.
+/// Waiting polls with `Task.sleep` instead of blocking in `flock`, so a held lock never parks a thread of the
+/// cooperative pool, and the wait is bounded.
+package struct FileLock {
+  private let fd: Int32
+
+  private init(fd: Int32) { self.fd = fd }
+
+  /// Runs `body` while holding the lock on `lockPath` (created with 0600 if missing).
+  /// - Throws: ``FileLockError/timedOut`` when another holder keeps the lock past `timeoutSeconds`.
+  @discardableResult
+  package static func withLock<T>(
+    _ lockPath: String,
+    timeoutSeconds: Double = 10,
+    _ body: () async throws -> T
+  ) async throws -> T {
+    let lock = try await acquire(lockPath, timeoutSeconds: timeoutSeconds)
+    do {
+      let result = try await body()
+      lock.release()
+      return result
+    } catch {
+      lock.release()
+      throw error
+    }
+  }
+
+  static func acquire(_ lockPath: String, timeoutSeconds: Double) async throws -> FileLock {
+    let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { throw FileLockError.unavailable(FileError.errno(lockPath, "cannot open the lock file")) }
+    let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
+    var pause = Duration.milliseconds(1)
+    while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+      let reason = ErrnoAccess.value
+      guard reason == EWOULDBLOCK || reason == EINTR else {
+        close(fd)
+        throw FileLockError.unavailable(FileError.errno(lockPath, "cannot lock"))
+      }
+      guard ContinuousClock.now < deadline else {
+        close(fd)
+        throw FileLockError.timedOut(path: lockPath)
+      }
+      do {
+        try await Task.sleep(for: pause)
+      } catch {
+        close(fd)
+        throw error
+      }
+      pause = min(pause * 2, .milliseconds(20))
+    }
+    return FileLock(fd: fd)
+  }
+
+  func release() {
+    flock(fd, LOCK_UN)
+    close(fd)
+  }
+}
+
+/// Why a ``FileLock`` could not be taken.
+package enum FileLockError: Error, Equatable, Sendable {
+  /// Another process (or request) held the lock for the whole wait.
+  case timedOut(path: String)
+  /// The lock file could not be opened or locked at all.
+  case unavailable(FileError)
+}

@@ -1,0 +1,79 @@
+import Databricks
+import Foundation
+import JSON
+import Testing
+
+@Suite struct TokenCacheFileTests {
+  /// Shaped like the CLI's own fixtures (`acceptance/cmd/auth/**/token-cache.json`).
+  static let cliFile = """
+    {
+      "version": 1,
+      "tokens": {
+        "dev": {
+          "access_token": "access-dev",
+          "token_type": "Bearer",
+          "refresh_token": "refresh-dev",
+          "expiry": "2026-08-21T14:37:20.935183+02:00",
+          "expires_in": 3600
+        },
+        "https://dev.example": {
+          "access_token": "access-dev",
+          "token_type": "Bearer",
+          "refresh_token": "refresh-dev",
+          "expiry": "2026-08-21T14:37:20.935183+02:00"
+        },
+        "https://accounts.cloud.databricks.test/oidc/accounts/account-id": {
+          "access_token": "access-acc",
+          "expiry": "0001-01-01T00:00:00Z"
+        },
+        "broken": {"token_type": "Bearer"},
+        "bad-expiry": {"access_token": "x", "expiry": "yesterday"}
+      },
+      "future_field": {"kept": true}
+    }
+    """
+
+  @Test func readsTheCLIsEntries() throws {
+    let file = try TokenCacheFile(bytes: Array(Self.cliFile.utf8))
+    let entry = try #require(file.entry("dev"))
+    #expect(entry.accessToken == "access-dev")
+    #expect(entry.refreshToken == "refresh-dev")
+    #expect(entry.tokenType == "Bearer")
+    #expect(abs(try #require(entry.expiry).timeIntervalSince1970 - 1_787_315_840.935183) < 0.000_001)
+    let account = try #require(file.entry("https://accounts.cloud.databricks.test/oidc/accounts/account-id"))
+    #expect(account.expiry == nil)
+    #expect(account.refreshToken == nil)
+    #expect(file.document["future_field"] == ["kept": true])
+  }
+
+  @Test func treatsUndecodableEntriesAsMissing() throws {
+    let file = try TokenCacheFile(bytes: Array(Self.cliFile.utf8))
+    #expect(file.entry("broken") == nil)
+    #expect(file.entry("bad-expiry") == nil)
+    #expect(file.entry("absent") == nil)
+  }
+
+  @Test func refusesOtherVersionsAndNonObjects() {
+    #expect(throws: TokenCacheError.unsupportedVersion) {
+      try TokenCacheFile(bytes: Array(#"{"version":2,"tokens":{}}"#.utf8))
+    }
+    #expect(throws: TokenCacheError.unsupportedVersion) { try TokenCacheFile(bytes: Array(#"{"tokens":{}}"#.utf8)) }
+    #expect(throws: TokenCacheError.malformed) { try TokenCacheFile(bytes: Array("[]".utf8)) }
+    #expect(throws: TokenCacheError.malformed) { try TokenCacheFile(bytes: Array("{".utf8)) }
+  }
+
+  @Test func keysAreTheProfileNameThenTheHostKey() {
+    let workspace = Profile(name: "dev", source: .environment, attributes: ["host": "dev.example/"])
+    #expect(TokenCacheFile.keys(for: workspace) == ["dev", "https://dev.example"])
+    let account = Profile(
+      name: "acc",
+      source: .environment,
+      attributes: ["host": "https://accounts.cloud.databricks.test", "account_id": "account-id"]
+    )
+    #expect(
+      TokenCacheFile.keys(for: account) == ["acc", "https://accounts.cloud.databricks.test/oidc/accounts/account-id"]
+    )
+    let environment = Profile(name: nil, source: .environment, attributes: ["host": "https://e"])
+    #expect(TokenCacheFile.keys(for: environment) == ["https://e"])
+  }
+}

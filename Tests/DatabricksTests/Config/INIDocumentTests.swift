@@ -1,0 +1,231 @@
+import Databricks
+import Testing
+
+@Suite struct INIDocumentRoundTripTests {
+  static let nastyFiles: [String] = [
+    "",
+    "\n",
+    "[DEFAULT]",
+    "[DEFAULT]\nhost = https://a\n",
+    "; comment\n# another\n\n[a]\nhost=https://a ; inline\ntoken = x#y\n",
+    "[a]\r\nhost = https://a\r\n\r\n[b]\r\nhost = https://b",
+    "key_before_sections = 1\n[a]\nhost = https://a\n",
+    "[a]\nhost = https://a\nhost = https://b\n[a]\ntoken = t\n",
+    "[__settings__]\ndefault_profile = a\nauth_storage = plaintext\n",
+    "[ünïcödé 🧱]\nhost = https://ä.example\ncomment = 日本語\n",
+    "\u{FEFF}[a]\nhost = https://a\n",
+    "[a]\nvalue = first \\\n  second\nnext = 1\n",
+    "[a]\n  indented = yes\n\t\ttabbed:colon\n",
+    "[a]\nempty =\nquoted = \"q\"\nsingle = 'q'\nback = `a #b`\n",
+    "\n\n\n[a]\n\n\n\nhost = h\n\n\n",
+    "[a]\nhost = https://a\n\u{0B}\n",
+  ]
+
+  @Test(arguments: nastyFiles)
+  func roundTripsByteForByte(_ text: String) throws {
+    let document = try INIDocument(parsing: Array(text.utf8))
+    #expect(document.bytes == Array(text.utf8))
+  }
+
+  @Test func roundTripsInvalidUTF8() throws {
+    let bytes: [UInt8] = Array("[a]\ncomment = ".utf8) + [0xFF, 0xFE, 0xC3] + Array("\nhost = h\n".utf8)
+    let document = try INIDocument(parsing: bytes)
+    #expect(document.bytes == bytes)
+    #expect(document.section("a")?.values["host"] == "h")
+  }
+
+  @Test func roundTripsAHugeFile() throws {
+    var text = "; header\n"
+    for index in 0..<20_000 {
+      text += "[profile-\(index)]\nhost = https://w\(index).cloud.databricks.com\ntoken = dapi\(index)\n\n"
+    }
+    let document = try INIDocument(parsing: Array(text.utf8))
+    #expect(document.bytes == Array(text.utf8))
+    #expect(document.sections.count == 20_000)
+    #expect(document.section("profile-19999")?.values["token"] == "dapi19999")
+  }
+}
+
+@Suite struct INIDocumentReadingTests {
+  func values(_ text: String, _ section: String = "a") throws -> [String: String] {
+    try INIDocument(parsing: Array(text.utf8)).section(section)?.values ?? [:]
+  }
+
+  @Test func followsGoINIValueRules() throws {
+    let text = """
+      [a]
+      plain = %Y#X$Z
+      spaced_comment = value #comment
+      semicolon = value ;comment
+      double = "%Y#X$Z"
+      single = '%Y#X$Z'
+      backquoted = `a #not a comment`
+      colon: yes
+      equals_in_value = a=b
+      empty =
+      padded =    spaced out   \t
+      """
+    let values = try values(text)
+    #expect(values["plain"] == "%Y#X$Z")
+    #expect(values["spaced_comment"] == "value")
+    #expect(values["semicolon"] == "value")
+    #expect(values["double"] == "%Y#X$Z")
+    #expect(values["single"] == "%Y#X$Z")
+    #expect(values["backquoted"] == "a #not a comment")
+    #expect(values["colon"] == "yes")
+    #expect(values["equals_in_value"] == "a=b")
+    #expect(values["empty"] == "")
+    #expect(values["padded"] == "spaced out")
+  }
+
+  @Test func mergesDuplicateSectionsAndKeysLastWins() throws {
+    let document = try INIDocument(parsing: Array("[a]\nhost = 1\ntoken = t\n[b]\nhost = b\n[a]\nhost = 2\n".utf8))
+    #expect(document.sections.map(\.name) == ["a", "b"])
+    #expect(document.section("a")?.values == ["host": "2", "token": "t"])
+    #expect(document.section("a")?.line == 1)
+    #expect(document.section("a")?.keyLines["host"] == 7)
+  }
+
+  @Test func keysBeforeAnySectionBelongToDefault() throws {
+    let document = try INIDocument(parsing: Array("host = https://x\n[DEFAULT]\ntoken = t\n".utf8))
+    #expect(document.section("DEFAULT")?.values == ["host": "https://x", "token": "t"])
+    #expect(document.section("DEFAULT")?.line == 0)
+  }
+
+  @Test func sectionNamesAreCaseSensitiveAndTrimmed() throws {
+    let document = try INIDocument(
+      parsing: Array("[ Dev ]\nhost = a\n[dev]\nhost = b\n[pat.with.dot]\nhost = c\n".utf8)
+    )
+    #expect(document.sections.map(\.name) == ["Dev", "dev", "pat.with.dot"])
+  }
+
+  @Test func continuationLinesJoinTheValue() throws {
+    let document = try INIDocument(parsing: Array("[a]\nlong = one \\\ntwo\nafter = x\n".utf8))
+    #expect(document.section("a")?.values["long"] == "one two")
+    #expect(document.section("a")?.values["after"] == "x")
+  }
+
+  @Test(arguments: [
+    ("[[[[[bad", 1, "unclosed section header"),
+    ("[a]\nhost = h\njust some words\n", 3, "a line that is neither a section, a key = value nor a comment"),
+    ("[a]\n = value\n", 2, "empty key name"),
+    ("[]\n", 1, "empty section name"),
+  ])
+  func rejectsWhatGoINIRejects(_ text: String, _ line: Int, _ reason: String) {
+    #expect(throws: INIParseError(line: line, reason: reason)) { try INIDocument(parsing: Array(text.utf8)) }
+  }
+}
+
+@Suite struct INIDocumentEditingTests {
+  func edited(_ text: String, _ change: (inout INIDocument) throws -> Void) throws -> String {
+    var document = try INIDocument(parsing: Array(text.utf8))
+    try change(&document)
+    let bytes = document.bytes
+    // Whatever we write must parse again.
+    _ = try INIDocument(parsing: bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  @Test func changesOnlyTheValueOfAnExistingKey() throws {
+    let text = "; keep me\n[a]\nhost  =  https://old ; note\ntoken = t\n\n[b]\nhost = https://b\n"
+    let result = try edited(text) { try $0.set("host", to: "https://new", in: "a") }
+    #expect(result == "; keep me\n[a]\nhost  =  https://new\ntoken = t\n\n[b]\nhost = https://b\n")
+  }
+
+  @Test func addsAMissingKeyAfterTheSectionsLastEntry() throws {
+    let text = "[a]\nhost = https://a\n\n; about b\n[b]\nhost = https://b\n"
+    let result = try edited(text) { try $0.set("auth_type", to: "databricks-cli", in: "a") }
+    #expect(result == "[a]\nhost = https://a\nauth_type = databricks-cli\n\n; about b\n[b]\nhost = https://b\n")
+  }
+
+  @Test func appendsANewSectionAfterOneBlankLine() throws {
+    #expect(try edited("[a]\nhost = 1") { try $0.set("host", to: "2", in: "b") } == "[a]\nhost = 1\n\n[b]\nhost = 2\n")
+    #expect(try edited("") { try $0.set("host", to: "2", in: "b") } == "[b]\nhost = 2\n")
+    #expect(try edited("[a]\n\n") { try $0.set("host", to: "2", in: "b") } == "[a]\n\n[b]\nhost = 2\n")
+  }
+
+  @Test func keepsCRLFEndingsAndAMissingFinalNewline() throws {
+    let result = try edited("[a]\r\nhost = 1") { try $0.set("token", to: "t", in: "a") }
+    #expect(result == "[a]\r\nhost = 1\r\ntoken = t")
+    let appended = try edited("[a]\r\nhost = 1\r\n") { try $0.set("host", to: "2", in: "b") }
+    #expect(appended == "[a]\r\nhost = 1\r\n\r\n[b]\r\nhost = 2\r\n")
+  }
+
+  @Test func removesDuplicateKeysAcrossDuplicateSections() throws {
+    let text = "[a]\nhost = 1\ntoken = t\n[b]\nhost = b\n[a]\nhost = 2\nhost = 3\n"
+    let result = try edited(text) { try $0.set("host", to: "4", in: "a") }
+    #expect(result == "[a]\ntoken = t\n[b]\nhost = b\n[a]\nhost = 4\n")
+  }
+
+  @Test func replacesAContinuedValueWithOneLine() throws {
+    let result = try edited("[a]\nlong = one \\\ntwo\nnext = x\n") { try $0.set("long", to: "short", in: "a") }
+    #expect(result == "[a]\nlong = short\nnext = x\n")
+  }
+
+  @Test func removesKeysWithTheirContinuationLines() throws {
+    let text = "[a]\nhost = h\ntoken = one \\\ntwo\nclient_id = c\n[b]\ntoken = keep\n"
+    let result = try edited(text) {
+      $0.removeKey("token", from: "a")
+      $0.removeKey("client_id", from: "a")
+    }
+    #expect(result == "[a]\nhost = h\n[b]\ntoken = keep\n")
+  }
+
+  @Test func removingTheLastLineKeepsAMissingFinalNewlineMissing() throws {
+    #expect(try edited("[a]\nhost = h\ntoken = t") { $0.removeKey("token", from: "a") } == "[a]\nhost = h")
+  }
+
+  @Test func removesASectionWithItsOwnCommentsButNotTheNextOnes() throws {
+    let text = "; file header\n\n; about a\n[a]\nhost = 1\n; about b\n[b]\nhost = 2\n\n[c]\nhost = 3\n"
+    let result = try edited(text) { $0.removeSection("a") }
+    #expect(result == "; file header\n\n; about b\n[b]\nhost = 2\n\n[c]\nhost = 3\n")
+    let middle = try edited(text) { $0.removeSection("b") }
+    #expect(middle == "; file header\n\n; about a\n[a]\nhost = 1\n\n[c]\nhost = 3\n")
+    let last = try edited(text) { $0.removeSection("c") }
+    #expect(last == "; file header\n\n; about a\n[a]\nhost = 1\n; about b\n[b]\nhost = 2\n")
+  }
+
+  @Test func removesEveryOccurrenceOfADuplicatedSection() throws {
+    let result = try edited("[a]\nhost = 1\n\n[b]\nhost = 2\n\n[a]\ntoken = t\n") { $0.removeSection("a") }
+    #expect(result == "[b]\nhost = 2\n")
+  }
+
+  @Test func editsTheImplicitDefaultRegion() throws {
+    let result = try edited("host = https://x\n\n[a]\nhost = y\n") {
+      try $0.set("host", to: "https://z", in: "DEFAULT")
+    }
+    #expect(result == "host = https://z\n\n[a]\nhost = y\n")
+  }
+
+  @Test func leavesEveryOtherByteAlone() throws {
+    let others = "; weird  spacing ;;\r\n[x]\r\nKEY:Value\r\n\tunknown_key   =   kept as is\r\n\r\n"
+    let text = others + "[target]\nhost = https://old\n"
+    let result = try edited(text) { try $0.set("host", to: "https://new", in: "target") }
+    #expect(result == others + "[target]\nhost = https://new\n")
+  }
+
+  @Test(arguments: [
+    "a\nb", " lead", "trail ", "\"quoted\"", "'quoted'", "has #comment", "has ;comment", "end\\", "`tick",
+  ])
+  func refusesValuesThatWouldReadBackDifferently(_ value: String) throws {
+    var document = try INIDocument(parsing: Array("[a]\n".utf8))
+    #expect(throws: INIEditError.unrepresentableValue(key: "token")) { try document.set("token", to: value, in: "a") }
+    #expect(document.bytes == Array("[a]\n".utf8))
+  }
+
+  @Test(arguments: ["%Y#X$Z", "a=b", "x:y", "", "dapi0123456789abcdef", "https://h/?o=1", "ünï"])
+  func acceptsValuesThatReadBackTheSame(_ value: String) throws {
+    var document = try INIDocument(parsing: [])
+    try document.set("token", to: value, in: "a")
+    let reread = try INIDocument(parsing: document.bytes)
+    #expect(reread.section("a")?.values["token"] == value)
+  }
+
+  @Test func refusesBadSectionNamesAndKeys() throws {
+    var document = try INIDocument(parsing: [])
+    #expect(throws: INIEditError.unrepresentableSection("a]b")) { try document.set("k", to: "v", in: "a]b") }
+    #expect(throws: INIEditError.unrepresentableSection(" a")) { try document.set("k", to: "v", in: " a") }
+    #expect(throws: INIEditError.unrepresentableKey("a=b")) { try document.set("a=b", to: "v", in: "s") }
+    #expect(throws: INIEditError.unrepresentableKey("#k")) { try document.set("#k", to: "v", in: "s") }
+  }
+}
