@@ -30,15 +30,24 @@ package final class Connection: Sendable {
   private let handlers: [String: MethodHandler]
   private let writer: any MessageWriter
   private let state = Locked(State())
+  private let maxActive: Int
 
-  package init(handlers: [MethodHandler], writer: any MessageWriter) {
+  /// - Parameter maxActive: how many requests may run at once before ``receive(_:)`` blocks its caller (the reader
+  ///   thread). This is the input backpressure: a client pipelining 200,000 requests fills the pipe and waits,
+  ///   instead of the service holding 200,000 tasks in memory. Notifications never wait, so a cancellation already
+  ///   read is never queued behind work.
+  package init(handlers: [MethodHandler], writer: any MessageWriter, maxActive: Int = 1024) {
     self.handlers = Dictionary(handlers.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
     self.writer = writer
+    self.maxActive = max(1, maxActive)
   }
 
   // MARK: Input
 
   /// Handles one framed message (a line, or an LSP body).
+  ///
+  /// Blocks while ``maxActive`` requests are running, unless the message is a notification; call it from a
+  /// dedicated thread (the stdio reader), never from the cooperative pool.
   package func receive(_ message: ArraySlice<UInt8>) {
     let value: JSONValue
     do {
@@ -46,6 +55,9 @@ package final class Connection: Sendable {
     } catch {
       writer.write(OutgoingMessage.error(id: nil, .parseError("Parse error: \(error.reason)")))
       return
+    }
+    if value.objectValue?["id"] != nil || value.arrayValue != nil {
+      state.wait(until: { [maxActive] in $0.active < maxActive || $0.exitCode != nil }) { _ in }
     }
     switch value {
     case .array(let elements):

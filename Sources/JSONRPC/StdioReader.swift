@@ -9,17 +9,24 @@ package final class StdioReader: Sendable {
   private let fd: Int32
   private let connection: Connection
   private let maxMessageBytes: Int
+  private let beforeMessage: @Sendable () -> Void
   private let onFramingDetected: @Sendable (Framing) -> Void
 
+  /// - Parameters:
+  ///   - beforeMessage: runs on the reader thread before each message is handed over; it may block to apply
+  ///     backpressure (the service waits there while the output backlog is large).
+  ///   - onFramingDetected: called once, when the first bytes decide between newline and LSP framing.
   package init(
     fd: Int32,
     connection: Connection,
     maxMessageBytes: Int,
+    beforeMessage: @escaping @Sendable () -> Void = {},
     onFramingDetected: @escaping @Sendable (Framing) -> Void = { _ in }
   ) {
     self.fd = fd
     self.connection = connection
     self.maxMessageBytes = maxMessageBytes
+    self.beforeMessage = beforeMessage
     self.onFramingDetected = onFramingDetected
   }
 
@@ -34,7 +41,9 @@ package final class StdioReader: Sendable {
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
     defer { buffer.deallocate() }
     let connection = self.connection
+    let beforeMessage = self.beforeMessage
     let emit: (LineFramer.Event) -> Void = { event in
+      beforeMessage()
       switch event {
       case .line(let line): connection.receive(line)
       case .oversized: connection.receiveOversizedMessage()

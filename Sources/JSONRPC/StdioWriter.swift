@@ -9,11 +9,16 @@ import Foundation
 package final class StdioWriter: MessageWriter {
   private struct State {
     var queue: [[UInt8]] = []
+    /// Bytes in `queue`: the output backlog the reader throttles on.
+    var queuedBytes = 0
     var writing = false
     /// The errno that broke the output (EPIPE: the client is gone); nothing is written after it.
     var failure: Int32?
     var framing = Framing.newline
   }
+
+  /// The most bytes coalesced into one `write(2)`.
+  static let batchBytes = 256 * 1024
 
   private let fd: Int32
   private let state = Locked(State())
@@ -41,7 +46,16 @@ package final class StdioWriter: MessageWriter {
     state.withLockAndSignal { state in
       guard state.failure == nil else { return }
       state.queue.append(message)
+      state.queuedBytes += message.count
     }
+  }
+
+  /// Blocks the calling thread while more than `limit` bytes wait to be written (or until output fails).
+  ///
+  /// The stdin reader calls this before taking each message, so a client that writes requests faster than it reads
+  /// answers is slowed down by its own pipe instead of growing our memory. Only for dedicated threads.
+  package func waitForBacklog(below limit: Int) {
+    state.wait(until: { $0.queuedBytes < limit || $0.failure != nil }) { _ in }
   }
 
   /// Blocks until everything queued so far is written (or output has failed), at most `timeoutSeconds`.
@@ -54,8 +68,16 @@ package final class StdioWriter: MessageWriter {
   private func run() {
     while true {
       let (batch, framing) = state.wait(until: { !$0.queue.isEmpty }) { state in
-        let batch = state.queue
-        state.queue.removeAll(keepingCapacity: true)
+        // Up to `batchBytes` per write: one syscall for many small frames, but never a second copy of a huge backlog.
+        var count = 0
+        var bytes = 0
+        while count < state.queue.count, count == 0 || bytes + state.queue[count].count <= Self.batchBytes {
+          bytes += state.queue[count].count
+          count += 1
+        }
+        let batch = Array(state.queue[..<count])
+        state.queue.removeFirst(count)
+        state.queuedBytes -= bytes
         state.writing = true
         return (batch, state.framing)
       }
@@ -68,6 +90,7 @@ package final class StdioWriter: MessageWriter {
         if let failure {
           state.failure = failure
           state.queue.removeAll()
+          state.queuedBytes = 0
         }
       }
       if let failure {

@@ -40,9 +40,13 @@ enum ServiceProcess {
     }
 
     writer.start()
-    StdioReader(fd: STDIN_FILENO, connection: connection, maxMessageBytes: options.maxMessageBytes) { framing in
-      writer.setFraming(framing)
-    }.start()
+    StdioReader(
+      fd: STDIN_FILENO,
+      connection: connection,
+      maxMessageBytes: options.maxMessageBytes,
+      beforeMessage: { writer.waitForBacklog(below: 1 << 20) },
+      onFramingDetected: { writer.setFraming($0) }
+    ).start()
 
     let exitCode = connection.waitForExit()
     writer.flush()
