@@ -1,0 +1,58 @@
+import Foundation
+package import JSON
+import JSONRPC
+
+extension InProcessServer {
+  /// Replays a transcript in-process and returns everything the server wrote, in order.
+  ///
+  /// The input goes through the real ``LineFramer`` (so blank lines, `\r\n` and a last line without `\n` behave
+  /// as on stdin), each message into ``Connection/receive(_:)``, then input is closed and the replay waits, by
+  /// polling, for the connection to finish: blocking a thread on ``Connection/waitForExit()`` could starve the
+  /// cooperative pool the handlers run on.
+  ///
+  /// - Parameter environment: the run's environment (the transcript's `.env` plus `HOME`).
+  /// - Throws: ``TranscriptError`` for a flag that has no in-process equivalent, ``TestTimeout`` when the
+  ///   session does not end.
+  package static func replay(
+    _ transcript: Transcript,
+    environment: [String: String],
+    timeoutSeconds: Double = 30
+  ) async throws -> [JSONValue] {
+    var testMethods = false
+    var maxMessageBytes = 16 << 20
+    var arguments = transcript.arguments[...]
+    while let argument = arguments.popFirst() {
+      switch argument {
+      case "--test-methods":
+        testMethods = true
+      case "--max-message-bytes":
+        guard let bytes = arguments.popFirst().flatMap(Int.init) else {
+          throw TranscriptError(file: transcript.name + ".args", "--max-message-bytes needs a number")
+        }
+        maxMessageBytes = bytes
+      default:
+        throw TranscriptError(file: transcript.name + ".args", "\(argument) has no in-process equivalent")
+      }
+    }
+
+    let server = InProcessServer(environment: environment, testMethods: testMethods)
+    let connection = server.connection
+    let deliver: (LineFramer.Event) -> Void = { event in
+      switch event {
+      case .line(let message): connection.receive(message)
+      case .oversized: connection.receiveOversizedMessage()
+      }
+    }
+    var framer = LineFramer(maxLineBytes: maxMessageBytes)
+    framer.feed(Array(transcript.input.utf8), deliver)
+    framer.finish(deliver)
+    connection.inputClosed()
+
+    let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
+    while connection.exitCode == nil {
+      guard Date() < deadline else { throw TestTimeout(what: "the end of transcript \(transcript.name)") }
+      try await Task.sleep(nanoseconds: 2_000_000)
+    }
+    return server.writer.values
+  }
+}
