@@ -22,6 +22,8 @@ package final class Connection: Sendable {
     var active = 0
     var inputClosed = false
     var shutdownRequested = false
+    /// Set by the `exit` notification: the exit code to use once in-flight work has answered.
+    var exitRequested: Int32?
     /// Continuations of `shutdown` requests waiting for other work to drain.
     var drainWaiters: [CheckedContinuation<Void, Never>] = []
     var exitCode: Int32?
@@ -148,6 +150,11 @@ package final class Connection: Sendable {
       respond(nil)
       handleNotification(method, params)
     case .request(let id, let method, let params):
+      // After `shutdown` every request is refused the same way, whatever its method (LSP).
+      if state.withLock({ $0.shutdownRequested }) {
+        respond(OutgoingMessage.error(id: id, Self.shuttingDownRejection))
+        return
+      }
       if method == "shutdown" {
         handleShutdown(id: id, respond: respond)
         return
@@ -167,9 +174,18 @@ package final class Connection: Sendable {
     case "notifications/cancelled":
       if let id = params?["requestId"].flatMap(RequestID.init) { cancel(id, mode: .silent) }
     case "exit":
-      state.withLockAndSignal { state in
-        if state.exitCode == nil { state.exitCode = state.shutdownRequested ? 0 : 1 }
+      // After `shutdown` this waits for the drain `shutdown` started (answers already being written must not be
+      // lost when a client pipes `shutdown` and `exit` together); without it, in-flight work is cancelled and
+      // answered `shutting_down`, and the exit code is 1, as LSP says.
+      let abandoned: [RequestContext] = state.withLockAndSignal { state in
+        guard state.exitRequested == nil else { return [] }
+        let orderly = state.shutdownRequested
+        state.exitRequested = orderly ? 0 : 1
+        state.shutdownRequested = true
+        Self.exitIfIdle(&state)
+        return orderly ? [] : Array(state.inFlight.values)
       }
+      for context in abandoned { context.cancel(.shutdown) }
     case "notifications/initialized":
       break
     default:
@@ -193,9 +209,7 @@ package final class Connection: Sendable {
     let meta = params?["_meta"]?.objectValue ?? [:]
     let context = RequestContext(id: id, method: handler.name, meta: meta, writer: writer)
     let rejection: RPCError? = state.withLock { state in
-      if state.shutdownRequested {
-        return .invalidRequest("Invalid Request: the service is shutting down", kind: "shutting_down")
-      }
+      if state.shutdownRequested { return Self.shuttingDownRejection }
       if let id {
         guard state.inFlight[id] == nil else {
           return .invalidRequest("Invalid Request: a request with this id is already in flight", kind: "duplicate_id")
@@ -263,8 +277,22 @@ package final class Connection: Sendable {
   }
 
   private static func exitIfIdle(_ state: inout State) {
-    if state.inputClosed && state.active == 0 && state.exitCode == nil { state.exitCode = 0 }
+    guard state.active == 0, state.exitCode == nil else { return }
+    if let code = state.exitRequested {
+      state.exitCode = code
+    } else if state.inputClosed {
+      state.exitCode = 0
+    }
   }
+
+  /// The answer to a request that arrives after `shutdown` or `exit`. Retryable: it had no effect, so a new
+  /// service process can take it.
+  private static let shuttingDownRejection = RPCError(
+    .invalidRequest,
+    kind: "shutting_down",
+    "Invalid Request: the service is shutting down",
+    retryable: true
+  )
 }
 
 /// Collects the responses of one batch and writes them as one array once every element is done.

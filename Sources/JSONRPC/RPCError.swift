@@ -78,7 +78,7 @@ extension RPCError {
 
   /// Invalid params with one entry per problem: `path` is a JSON Pointer into `params` (e.g. `/tokenIds/0`).
   package static func invalidParams(_ errors: [(path: String, message: String)]) -> RPCError {
-    let summary = errors.first.map { "Invalid params: \($0.path.isEmpty ? "params" : $0.path): \($0.message)" }
+    let summary = errors.first.map { "Invalid params: \($0.path.isEmpty ? "" : "\($0.path): ")\($0.message)" }
     return RPCError(
       .invalidParams,
       kind: "invalid_params",
@@ -91,9 +91,9 @@ extension RPCError {
     RPCError(.internalError, kind: "internal", detail)
   }
 
-  /// The answer to a request cancelled by `$/cancelRequest`; `partial` reports work already done.
+  /// The answer to a request cancelled by `$/cancelRequest`; `partial` reports work already done (`null`: none).
   package static func cancelled(partial: JSONValue? = nil) -> RPCError {
-    RPCError(.requestCancelled, kind: "cancelled", "Request cancelled", extra: partial.map { ["partial": $0] } ?? [:])
+    RPCError(.requestCancelled, kind: "cancelled", "Request cancelled", extra: ["partial": partial ?? .null])
   }
 
   /// The answer to work aborted because the process is terminating (SIGTERM/SIGINT, `shutdown`).
@@ -103,7 +103,7 @@ extension RPCError {
       kind: "shutting_down",
       "The service is shutting down",
       retryable: true,
-      extra: partial.map { ["partial": $0] } ?? [:]
+      extra: ["partial": partial ?? .null]
     )
   }
 }

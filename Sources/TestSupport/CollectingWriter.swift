@@ -51,5 +51,10 @@ package final class CollectingWriter: MessageWriter {
 /// A test waited longer than its bound for something that never happened.
 package struct TestTimeout: Error, CustomStringConvertible {
   package var what: String
+
+  package init(what: String) {
+    self.what = what
+  }
+
   package var description: String { "timed out waiting for \(what)" }
 }

@@ -32,6 +32,17 @@ import Testing
     connection = Connection(handlers: handlers, writer: writer)
   }
 
+  /// The exit code once the session is over, polled: blocking in `waitForExit` would hold a thread of the
+  /// cooperative pool that the handlers still running need.
+  private func exitCode() async throws -> Int32 {
+    let deadline = Date(timeIntervalSinceNow: 20)
+    while Date() < deadline {
+      if let code = connection.exitCode { return code }
+      try await Task.sleep(nanoseconds: 2_000_000)
+    }
+    throw TestTimeout(what: "the connection to exit")
+  }
+
   private func response(_ values: [JSONValue], id: JSONValue) -> JSONValue? {
     values.first { $0["id"] == id && $0["method"] == nil }
   }
@@ -217,6 +228,48 @@ import Testing
   @Test func exitWithoutShutdownExitsOne() {
     connection.receive(#"{"jsonrpc":"2.0","method":"exit"}"#)
     #expect(connection.waitForExit() == 1)
+  }
+
+  @Test func exitRightBehindShutdownWaitsForTheDrainSoNoAnswerIsLost() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":"work","method":"slow","params":{"steps":3}}"#)
+    connection.receive(#"{"jsonrpc":"2.0","id":"bye","method":"shutdown"}"#)
+    connection.receive(#"{"jsonrpc":"2.0","method":"exit"}"#)
+    #expect(try await exitCode() == 0)
+    #expect(writer.values.map { $0["id"] } == ["work", "bye"])
+    #expect(writer.values[0]["result"]?["steps"] == 3)
+  }
+
+  @Test func exitWithoutShutdownAnswersInFlightWorkShuttingDown() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":1,"method":"slow","params":{"steps":100}}"#)
+    connection.receive(#"{"jsonrpc":"2.0","method":"exit"}"#)
+    #expect(try await exitCode() == 1)
+    let error = try #require(writer.values.first?["error"])
+    #expect(error["code"] == -32800)
+    #expect(error["data"]?["kind"] == "shutting_down")
+  }
+
+  @Test func afterShutdownEveryRequestIsRefusedTheSameWay() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#)
+    connection.receive(#"{"jsonrpc":"2.0","id":2,"method":"noSuchMethod"}"#)
+    connection.receive(#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#)
+    connection.receive(#"{"jsonrpc":"2.0","id":4,"method":"echo"}"#)
+    let messages = try await writer.waitForMessages(4)
+    #expect(messages[0]["result"] == [:])
+    for message in messages.dropFirst() {
+      #expect(
+        message["error"] == [
+          "code": -32600, "message": "Invalid Request: the service is shutting down",
+          "data": ["kind": "shutting_down", "retryable": true],
+        ]
+      )
+    }
+  }
+
+  @Test func aCancelBeforeAnyWorkStillCarriesPartialAsNull() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":1,"method":"slow","params":{"steps":100}}"#)
+    connection.receive(#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}"#)
+    let messages = try await writer.waitForMessages(1)
+    #expect(messages[0]["error"]?["data"] == ["kind": "cancelled", "retryable": false, "partial": .null])
   }
 
   @Test func terminateAnswersInFlightWorkShuttingDown() async throws {

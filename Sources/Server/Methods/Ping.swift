@@ -1,4 +1,5 @@
-/// Liveness check: answers `{}` at once, in any state.
+/// Liveness check: answers `{}` at once while the service is serving (after `shutdown` it is refused like every
+/// request).
 enum Ping: RPCMethod {
   static let name = "ping"
 
