@@ -6,6 +6,7 @@ package import JSONRPC
 package enum MethodTable {
   static let methods: [any RPCMethod.Type] = [
     Initialize.self,
+    ListProfiles.self,
     Ping.self,
     RPCDiscover.self,
   ]

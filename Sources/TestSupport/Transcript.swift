@@ -53,9 +53,10 @@ package struct Transcript: Sendable {
     .appendingPathComponent("protocol/examples", isDirectory: true)
 
   /// The variables every run provides: `HOME` (a fresh, empty directory that is also the run's `$HOME`, so
-  /// nothing of the user's is ever read) and `VERSION` (the server's version, as `initialize` reports it).
+  /// nothing of the user's is ever read), `VERSION` (the server's version, as `initialize` reports it) and
+  /// `EXAMPLES` (this folder, for sample files such as the quickstart's config).
   package static func variables(home: URL) -> [String: String] {
-    ["HOME": home.path, "VERSION": BrickauthVersion.current]
+    ["HOME": home.path, "VERSION": BrickauthVersion.current, "EXAMPLES": examplesDirectory.path]
   }
 
   /// The names of the transcripts in `directory` (every `<name>.jsonl` that is not itself an expected file).

@@ -1,4 +1,5 @@
 import Foundation
+import JSONRPC
 
 #if canImport(Glibc)
   import Glibc
@@ -68,6 +69,18 @@ func spawn(_ input: [UInt8], extraArguments: [String] = []) -> Run {
     close(inputFD)
     writerDone.signal()
   }.start()
+  // Linux: `ru_maxrss` of a posix_spawn'ed child includes this process's own peak (glibc spawns with vfork, and
+  // exec carries the shared address space's high-water mark into the child), so read the child's `VmHWM`
+  // from /proc while it runs instead; it only grows, so the last reading is the peak.
+  let peakKiB = Locked(0)
+  let childPID = pid
+  let sampler = Thread {
+    while let kib = highWaterMarkKiB(childPID) {
+      peakKiB.withLock { $0 = max($0, kib) }
+      usleep(2_000)
+    }
+  }
+  sampler.start()
   var lines = 0
   var buffer = [UInt8](repeating: 0, count: 1 << 16)
   while true {
@@ -86,9 +99,18 @@ func spawn(_ input: [UInt8], extraArguments: [String] = []) -> Run {
   #if os(macOS)
     let maxRSSKiB = Int(usage.ru_maxrss) / 1024
   #else
-    let maxRSSKiB = Int(usage.ru_maxrss)
+    let maxRSSKiB = peakKiB.withLock { $0 }
+    _ = usage
   #endif
   return Run(seconds: Double(end - start) / 1e9, maxRSSKiB: maxRSSKiB, stdoutLines: lines)
+}
+
+/// `VmHWM` of a running process in KiB, or `nil` once it has exited (Linux only).
+func highWaterMarkKiB(_ pid: pid_t) -> Int? {
+  guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+    let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+  else { return nil }
+  return Int(line.split(separator: " ").dropFirst().first ?? "")
 }
 
 func requests(_ method: String, count: Int) -> [UInt8] {
@@ -106,17 +128,19 @@ func median(_ values: [Double]) -> Double {
 var peakRSS = 0
 var rows: [(String, String, String)] = []
 
-// (a) Cold start: spawn, one request, EOF, exit. (`listProfiles` replaces `ping` here once it exists.)
-let coldRuns = (0..<41).map { _ in spawn(requests("ping", count: 1)) }.dropFirst()
-precondition(coldRuns.allSatisfy { $0.stdoutLines == 1 }, "ping did not answer")
-peakRSS = max(peakRSS, coldRuns.map(\.maxRSSKiB).max() ?? 0)
-let coldMedian = median(coldRuns.map(\.seconds)) * 1000
-rows.append(
-  ("cold start: spawn, `ping`, EOF, exit (median of 40)", String(format: "%.1f ms", coldMedian), "≤ 20 ms")
-)
+// (a) Cold start: spawn, one request, EOF, exit (the first run warms the page cache and is dropped).
+for method in ["listProfiles", "ping"] {
+  let coldRuns = (0..<41).map { _ in spawn(requests(method, count: 1)) }.dropFirst()
+  precondition(coldRuns.allSatisfy { $0.stdoutLines == 1 }, "\(method) did not answer")
+  peakRSS = max(peakRSS, coldRuns.map(\.maxRSSKiB).max() ?? 0)
+  let coldMedian = median(coldRuns.map(\.seconds)) * 1000
+  rows.append(
+    ("cold start: spawn, `\(method)`, EOF, exit (median of 40)", String(format: "%.1f ms", coldMedian), "≤ 20 ms")
+  )
+}
 
 // (b) Pipelined throughput in one warm process.
-for (method, count, goal) in [("ping", 200_000, "≥ 50,000/s")] {
+for (method, count, goal) in [("ping", 200_000, "≥ 50,000/s"), ("listProfiles", 100_000, "≥ 20,000/s")] {
   let runs = (0..<3).map { _ in spawn(requests(method, count: count)) }
   precondition(runs.allSatisfy { $0.stdoutLines == count }, "\(method): missing responses")
   peakRSS = max(peakRSS, runs.map(\.maxRSSKiB).max() ?? 0)

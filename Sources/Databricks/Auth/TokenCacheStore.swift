@@ -2,6 +2,8 @@
 package actor TokenCacheStore {
   package nonisolated let path: String
   private var cached: (stamp: FileStamp?, result: Result<TokenCacheFile, TokenCacheError>)?
+  /// Counts the reloads, so callers can cache what they derive from the file (see ``snapshot()``).
+  private var version = 0
 
   package init(path: String) {
     self.path = path
@@ -14,8 +16,13 @@ package actor TokenCacheStore {
 
   /// The cache as it is on disk now; an empty cache when the file does not exist.
   package func current() throws(TokenCacheError) -> TokenCacheFile {
+    try snapshot().value
+  }
+
+  /// The current value and its version: the version changes exactly when the file was read again.
+  package func snapshot() throws(TokenCacheError) -> (value: TokenCacheFile, version: Int) {
     let stamp = FileStamp.of(path)
-    if let cached, cached.stamp == stamp { return try cached.result.get() }
+    if let cached, cached.stamp == stamp { return (try cached.result.get(), version) }
     var readStamp = stamp
     let result: Result<TokenCacheFile, TokenCacheError>
     do throws(TokenCacheError) {
@@ -34,6 +41,7 @@ package actor TokenCacheStore {
       result = .failure(error)
     }
     cached = (readStamp, result)
-    return try result.get()
+    version += 1
+    return (try result.get(), version)
   }
 }

@@ -5,7 +5,11 @@ package struct ConfigFile: Sendable {
   package let path: String
   package let document: INIDocument
   package let sections: [INIDocument.Section]
+  /// The profile sections as profiles, built once per parse: a profile's host normalisation is not free, and
+  /// `listProfiles` may be called thousands of times between two changes of the file.
+  package let profiles: [Profile]
   private let sectionIndex: [String: Int]
+  private let profileIndex: [String: Int]
 
   package init(path: String, bytes: some Collection<UInt8>) throws(ConfigError) {
     let document: INIDocument
@@ -22,6 +26,16 @@ package struct ConfigFile: Sendable {
     self.document = document
     sections = document.sections
     sectionIndex = Dictionary(sections.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    profiles = sections.filter(Self.isProfile).map { section in
+      Profile(name: section.name, source: .config(path: path, line: section.line), attributes: section.values)
+    }
+    profileIndex = Dictionary(uniqueKeysWithValues: profiles.enumerated().map { ($1.name ?? "", $0) })
+  }
+
+  /// All sections are profiles but `__settings__`, and `DEFAULT` only when it has keys: the SDKs skip an empty
+  /// `DEFAULT`, and the CLI writes one as a placeholder.
+  private static func isProfile(_ section: INIDocument.Section) -> Bool {
+    section.name != settingsSection && !(section.name == INIDocument.defaultSection && section.values.isEmpty)
   }
 
   package func section(_ name: String) -> INIDocument.Section? {
@@ -31,19 +45,10 @@ package struct ConfigFile: Sendable {
   /// `[__settings__]`: `default_profile`, `auth_storage`.
   package var settings: [String: String] { section(Self.settingsSection)?.values ?? [:] }
 
-  /// The sections that are profiles: all but `__settings__`, and `DEFAULT` only when it has keys (the SDKs skip an
-  /// empty `DEFAULT`, and the CLI writes one as a placeholder).
-  package var profileSections: [INIDocument.Section] {
-    sections.filter { $0.name != Self.settingsSection && !($0.name == INIDocument.defaultSection && $0.values.isEmpty) }
-  }
-
-  package var profileNames: [String] { profileSections.map(\.name) }
+  package var profileNames: [String] { profiles.compactMap(\.name) }
 
   /// The profile built from section `name`, if it is a profile.
   package func profile(_ name: String) -> Profile? {
-    guard name != Self.settingsSection, let section = section(name),
-      name != INIDocument.defaultSection || !section.values.isEmpty
-    else { return nil }
-    return Profile(name: name, source: .config(path: path, line: section.line), attributes: section.values)
+    profileIndex[name].map { profiles[$0] }
   }
 }

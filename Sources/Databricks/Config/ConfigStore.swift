@@ -12,6 +12,8 @@
 package actor ConfigStore {
   package nonisolated let path: String
   private var cached: (stamp: FileStamp?, result: Result<ConfigFile?, ConfigError>)?
+  /// Counts the reloads, so callers can cache what they derive from the file (see ``snapshot()``).
+  private var version = 0
 
   package init(path: String) {
     self.path = path
@@ -19,8 +21,13 @@ package actor ConfigStore {
 
   /// The config as it is on disk now, or `nil` when there is no file.
   package func current() throws(ConfigError) -> ConfigFile? {
+    try snapshot().value
+  }
+
+  /// The current value and its version: the version changes exactly when the file was read again.
+  package func snapshot() throws(ConfigError) -> (value: ConfigFile?, version: Int) {
     let stamp = FileStamp.of(path)
-    if let cached, cached.stamp == stamp { return try cached.result.get() }
+    if let cached, cached.stamp == stamp { return (try cached.result.get(), version) }
     let result: Result<ConfigFile?, ConfigError>
     var readStamp = stamp
     do throws(ConfigError) {
@@ -38,6 +45,7 @@ package actor ConfigStore {
       result = .failure(error)
     }
     cached = (readStamp, result)
-    return try result.get()
+    version += 1
+    return (try result.get(), version)
   }
 }

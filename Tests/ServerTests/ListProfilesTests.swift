@@ -1,0 +1,161 @@
+import Foundation
+import JSON
+import TestSupport
+import Testing
+
+/// `listProfiles` through the real handler, against real files in a scratch home.
+@Suite(.timeLimit(.minutes(1))) struct ListProfilesTests {
+  static let config = """
+    ; my profiles
+    [DEFAULT]
+    host = https://adb-123.azuredatabricks.net/
+    token = dapiDEFAULTSECRET
+
+    [dev]
+    host  = dev.cloud.databricks.com/?o=4242
+    auth_type = databricks-cli
+
+    [acct]
+    host = https://accounts.cloud.databricks.com
+    account_id = abc-123
+
+    [m2m]
+    host = https://m.example
+    client_id = id
+    client_secret = SPSECRET
+
+    [nohost]
+    token = dapiNOHOSTSECRET
+
+    [__settings__]
+    default_profile = dev
+    """
+
+  static let tokenCache = """
+    {"version": 1, "tokens": {
+      "dev": {"access_token": "ACCESSSECRET", "token_type": "Bearer", "refresh_token": "REFRESHSECRET",
+              "expiry": "2026-08-21T14:37:20.935183+02:00"},
+      "https://accounts.cloud.databricks.com/oidc/accounts/abc-123": {"access_token": "ACCOUNTSECRET",
+              "expiry": "0001-01-01T00:00:00Z"}
+    }}
+    """
+
+  /// A server whose `HOME` is a fresh directory holding `config` (and `tokenCache`, when given).
+  func server(_ directory: URL, config: String? = Self.config, tokenCache: String? = Self.tokenCache) throws
+    -> InProcessServer
+  {
+    if let config {
+      try config.write(to: directory.appendingPathComponent(".databrickscfg"), atomically: true, encoding: .utf8)
+    }
+    if let tokenCache {
+      let folder = directory.appendingPathComponent(".databricks")
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      try tokenCache.write(to: folder.appendingPathComponent("token-cache.json"), atomically: true, encoding: .utf8)
+    }
+    return InProcessServer(environment: ["HOME": directory.path])
+  }
+
+  @Test func listsEveryProfileWithItsCredentialStateAndNoSecrets() async throws {
+    try await ScratchDirectory.with { directory in
+      let response = try await server(directory).call("listProfiles")
+      let result = try #require(response["result"])
+      #expect(result["configFile"] == .string(directory.appendingPathComponent(".databrickscfg").path))
+      #expect(result["defaultProfile"] == "dev")
+      let profiles = try #require(result["profiles"]?.arrayValue)
+      #expect(profiles.compactMap { $0["name"]?.stringValue } == ["DEFAULT", "dev", "acct", "m2m", "nohost"])
+      #expect(
+        profiles[0] == [
+          "name": "DEFAULT", "host": "https://adb-123.azuredatabricks.net", "level": "workspace", "authType": "pat",
+          "isDefault": false, "credential": ["kind": "pat", "cached": true],
+        ]
+      )
+      #expect(
+        profiles[1] == [
+          "name": "dev", "host": "https://dev.cloud.databricks.com", "workspaceId": "4242", "level": "workspace",
+          "authType": "databricks-cli", "isDefault": true,
+          "credential": ["kind": "oauth", "cached": true, "expiresAt": "2026-08-21T12:37:20Z"],
+        ]
+      )
+      #expect(
+        profiles[2] == [
+          "name": "acct", "host": "https://accounts.cloud.databricks.com", "accountId": "abc-123", "level": "account",
+          "authType": "databricks-cli", "isDefault": false, "credential": ["kind": "oauth", "cached": true],
+        ]
+      )
+      #expect(profiles[3]["credential"] == ["kind": "m2m", "cached": false])
+      #expect(profiles[4]["host"] == .null)
+      #expect(profiles[4]["credential"]?["kind"] == "pat")
+      let text = String(decoding: JSONWriter.bytes(response), as: UTF8.self)
+      for secret in ["DEFAULTSECRET", "SPSECRET", "NOHOSTSECRET", "ACCESSSECRET", "REFRESHSECRET", "ACCOUNTSECRET"] {
+        #expect(!text.contains(secret))
+      }
+    }
+  }
+
+  @Test func aMissingConfigFileIsAnEmptyList() async throws {
+    try await ScratchDirectory.with { directory in
+      let result = try #require(
+        try await server(directory, config: nil, tokenCache: nil).call("listProfiles")["result"]
+      )
+      #expect(result["profiles"] == [])
+      #expect(result["defaultProfile"] == .null)
+    }
+  }
+
+  @Test func aBrokenConfigFileIsConfigInvalidWithPathAndLine() async throws {
+    try await ScratchDirectory.with { directory in
+      let server = try server(directory, config: "[ok]\nhost = https://a\n[[[[[bad\n")
+      let error = try #require(try await server.call("listProfiles")["error"])
+      #expect(error["code"] == -31004)
+      #expect(error["data"]?["kind"] == "config_invalid")
+      #expect(error["data"]?["line"] == 3)
+      #expect(error["data"]?["path"] == .string(directory.appendingPathComponent(".databrickscfg").path))
+      #expect(error["data"]?["retryable"] == false)
+      // The service keeps serving.
+      #expect(try await server.call("ping", id: 2)["result"] == [:])
+    }
+  }
+
+  @Test func aBrokenTokenCacheOnlyHidesCachedTokens() async throws {
+    try await ScratchDirectory.with { directory in
+      let result = try #require(try await server(directory, tokenCache: "{not json").call("listProfiles")["result"])
+      #expect(result["profiles"]?.arrayValue?[1]["credential"] == ["kind": "oauth", "cached": false])
+    }
+  }
+
+  @Test func seesChangesToTheFilesWithoutARestart() async throws {
+    try await ScratchDirectory.with { directory in
+      let server = try server(directory, tokenCache: nil)
+      #expect(try await server.call("listProfiles", id: 1)["result"]?["profiles"]?.arrayValue?.count == 5)
+      try "[only]\nhost = https://o\n".write(
+        to: directory.appendingPathComponent(".databrickscfg"),
+        atomically: true,
+        encoding: .utf8
+      )
+      let result = try #require(try await server.call("listProfiles", id: 2)["result"])
+      #expect(result["profiles"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["only"])
+      #expect(result["defaultProfile"] == .null)
+    }
+  }
+
+  @Test func followsTheConfigFileAndProfileEnvironmentVariables() async throws {
+    try await ScratchDirectory.with { directory in
+      let path = directory.appendingPathComponent("elsewhere.cfg").path
+      try "[a]\nhost = https://a\n[b]\nhost = https://b\n".write(toFile: path, atomically: true, encoding: .utf8)
+      let server = InProcessServer(environment: [
+        "HOME": directory.path, "DATABRICKS_CONFIG_FILE": path, "DATABRICKS_CONFIG_PROFILE": "b",
+      ])
+      let result = try #require(try await server.call("listProfiles")["result"])
+      #expect(result["configFile"] == .string(path))
+      #expect(result["defaultProfile"] == "b")
+      #expect(result["profiles"]?.arrayValue?.map { $0["isDefault"] } == [false, true])
+    }
+  }
+
+  @Test func refusesUnknownParams() async throws {
+    try await ScratchDirectory.with { directory in
+      let error = try #require(try await server(directory).call("listProfiles", params: ["bogus": true])["error"])
+      #expect(error["code"] == -32602)
+    }
+  }
+}
