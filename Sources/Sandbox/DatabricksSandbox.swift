@@ -58,6 +58,9 @@ package final class DatabricksSandbox: Sendable {
     URL(string: "http://127.0.0.1:\(server.port)") ?? URL(fileURLWithPath: "/")
   }
 
+  /// How many client connections are open right now.
+  package var openConnectionCount: Int { server.openConnectionCount }
+
   /// Closes the listener and every connection; returns when the server's threads have ended.
   package func stop() async {
     await server.stop()
