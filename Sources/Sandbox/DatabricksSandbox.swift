@@ -11,10 +11,11 @@ import JSONRPC
 ///
 /// ```swift
 /// let sandbox = try DatabricksSandbox()
-/// defer { Task { await sandbox.stop() } }
-/// var request = URLRequest(url: sandbox.baseURL.appendingPathComponent("api/2.0/preview/scim/v2/Me"))
-/// request.setValue("Bearer \(sandbox.adminToken)", forHTTPHeaderField: "Authorization")
+/// // A profile with host = sandbox.baseURL and token = sandbox.adminToken now works; make it struggle:
 /// sandbox.injectFault(.tooManyRequests(retryAfterSeconds: 1), path: "/api/2.0/token/list", times: 2)
+/// ...
+/// #expect(sandbox.callCount("GET", "/api/2.0/token/list") == 3)
+/// await sandbox.stop()
 /// ```
 package final class DatabricksSandbox: Sendable {
   package let workspace: SandboxWorkspace

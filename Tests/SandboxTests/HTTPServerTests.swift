@@ -73,6 +73,21 @@ import Testing
     }
   }
 
+  @Test func headAnswersCarryALengthButNoBody() async throws {
+    try await withSandbox { sandbox, _ in
+      let connection = try RawHTTPConnection(port: sandbox.port)
+      try connection.send(
+        "HEAD /api/2.0/token/list HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer \(sandbox.userToken)\r\n\r\n"
+          + get("/api/2.0/preview/scim/v2/Me", token: sandbox.userToken)
+      )
+      let head = try #require(try connection.readHead())
+      #expect(head.status == 404, "Databricks routes have no HEAD")
+      #expect(Int(head.headers["Content-Length"] ?? "") ?? 0 > 0)
+      let next = try #require(try connection.readResponse())
+      #expect(next.json?["userName"] == "user@sandbox.example", "no body bytes came between the two answers")
+    }
+  }
+
   @Test func expectContinueGetsAnInterimAnswerBeforeTheBody() async throws {
     try await withSandbox { sandbox, _ in
       let connection = try RawHTTPConnection(port: sandbox.port)

@@ -23,7 +23,7 @@ package struct HTTPRequest: Sendable, Equatable {
     String(target.prefix { $0 != "?" })
   }
 
-  /// The decoded query parameters; a repeated name keeps its last value, as Databricks' gateway does.
+  /// The decoded query parameters (`+` is a space); a repeated name keeps its last value.
   package var query: [String: String] {
     guard let mark = target.firstIndex(of: "?") else { return [:] }
     var items: [String: String] = [:]

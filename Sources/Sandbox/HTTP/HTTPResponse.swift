@@ -25,8 +25,9 @@ package struct HTTPResponse: Sendable, Equatable {
   /// The bytes on the wire. `Content-Length` is computed here rather than trusted from `headers`, and
   /// `Connection: close` is added when the server is about to close, so the client never waits for more.
   ///
-  /// 1xx and 204 responses have no body and must not carry `Content-Length` (RFC 9110 §8.6).
-  package func serialized(closingConnection: Bool) -> [UInt8] {
+  /// 1xx and 204 responses have no body and must not carry `Content-Length` (RFC 9110 §8.6). An answer to `HEAD`
+  /// (`omittingBody`) keeps the length of the body it leaves out, so the client knows where the next answer starts.
+  package func serialized(closingConnection: Bool, omittingBody: Bool = false) -> [UInt8] {
     var headers = self.headers
     let hasBody = status >= 200 && status != 204
     headers.remove("Content-Length")
@@ -37,7 +38,7 @@ package struct HTTPResponse: Sendable, Equatable {
       head += "\(field.name): \(field.value)\r\n"
     }
     head += "\r\n"
-    return Array(head.utf8) + (hasBody ? body : [])
+    return Array(head.utf8) + (hasBody && !omittingBody ? body : [])
   }
 
   package static func reasonPhrase(_ status: Int) -> String {

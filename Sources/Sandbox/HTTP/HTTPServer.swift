@@ -190,7 +190,8 @@ package final class HTTPServer: Sendable {
       return false
     case .respond(let response):
       let keepOpen = request.keepsConnectionAlive && !state.withLock { $0.stopping }
-      return LoopbackSocket.sendAll(fd, response.serialized(closingConnection: !keepOpen)) && keepOpen
+      let bytes = response.serialized(closingConnection: !keepOpen, omittingBody: request.method == "HEAD")
+      return LoopbackSocket.sendAll(fd, bytes) && keepOpen
     }
   }
 }

@@ -84,6 +84,14 @@ final class RawHTTPConnection {
     }
   }
 
+  /// The next response head only, for an answer to `HEAD`, whose `Content-Length` describes a body never sent.
+  func readHead() throws -> Response? {
+    while true {
+      if let response = try takeResponse(withBody: false) { return response }
+      guard try fill() else { return nil }
+    }
+  }
+
   /// Everything until the server closes the connection.
   func readToEnd() throws -> [UInt8] {
     while try fill() {}
@@ -110,7 +118,7 @@ final class RawHTTPConnection {
     return count > 0
   }
 
-  private func takeResponse() throws -> Response? {
+  private func takeResponse(withBody: Bool = true) throws -> Response? {
     let separator: [UInt8] = Array("\r\n\r\n".utf8)
     guard let headEnd = buffer.indices.first(where: { buffer[$0...].starts(with: separator) }) else { return nil }
     let lines = String(decoding: buffer[..<headEnd], as: UTF8.self).components(separatedBy: "\r\n")
@@ -123,7 +131,7 @@ final class RawHTTPConnection {
       let parts = line.split(separator: ":", maxSplits: 1)
       headers.add(String(parts[0]), parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : "")
     }
-    let length = Int(headers["Content-Length"] ?? "0") ?? 0
+    let length = withBody ? Int(headers["Content-Length"] ?? "0") ?? 0 : 0
     let bodyStart = headEnd + separator.count
     guard buffer.count >= bodyStart + length else { return nil }
     let response = Response(status: status, headers: headers, body: Array(buffer[bodyStart..<bodyStart + length]))
