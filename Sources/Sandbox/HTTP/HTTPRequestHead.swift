@@ -8,95 +8,88 @@ struct HTTPRequestHead {
   var expectsContinue: Bool
 
   /// Parses a head that ends with its blank line (CRLF or bare LF line ends).
-  static func parse(_ bytes: ArraySlice<UInt8>) -> Result<HTTPRequestHead, HTTPParseError> {
+  static func parse(_ bytes: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPRequestHead {
     var lines = bytes.split(separator: .lineFeed, omittingEmptySubsequences: false).map { line in
       line.last == .carriageReturn ? line.dropLast() : line
     }
     // The head ends with an empty line, and the split leaves one more empty piece after its LF.
     while lines.last?.isEmpty == true { lines.removeLast() }
-    guard let requestLine = lines.first else { return .failure(.badRequest("missing request line")) }
-    return parseRequestLine(requestLine).flatMap { method, target, minorVersion in
-      parseFields(lines.dropFirst()).flatMap { headers in
-        framing(headers, minorVersion: minorVersion).map { contentLength in
-          let expectation = headers["Expect"]?.lowercased()
-          return HTTPRequestHead(
-            request: HTTPRequest(method: method, target: target, minorVersion: minorVersion, headers: headers),
-            contentLength: contentLength,
-            expectsContinue: expectation == "100-continue"
-          )
-        }
-      }
-    }
+    guard let requestLine = lines.first else { throw .badRequest("missing request line") }
+    let (method, target, minorVersion) = try parseRequestLine(requestLine)
+    let headers = try parseFields(lines.dropFirst())
+    return HTTPRequestHead(
+      request: HTTPRequest(method: method, target: target, minorVersion: minorVersion, headers: headers),
+      contentLength: try contentLength(headers, minorVersion: minorVersion),
+      expectsContinue: headers["Expect"]?.lowercased() == "100-continue"
+    )
   }
 
   private static func parseRequestLine(
     _ line: ArraySlice<UInt8>
-  ) -> Result<(method: String, target: String, minorVersion: Int), HTTPParseError> {
+  ) throws(HTTPParseError) -> (method: String, target: String, minorVersion: Int) {
     let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-    guard parts.count == 3 else { return .failure(.badRequest("malformed request line")) }
+    guard parts.count == 3 else { throw .badRequest("malformed request line") }
     let method = parts[0]
     let target = parts[1]
     let version = String(decoding: parts[2], as: UTF8.self)
-    guard !method.isEmpty, method.allSatisfy(isTokenCharacter) else {
-      return .failure(.badRequest("malformed method"))
-    }
+    guard !method.isEmpty, method.allSatisfy(isTokenCharacter) else { throw .badRequest("malformed method") }
     // Only origin form (`/path?query`): the sandbox is never a proxy, and no client of it sends `*`.
     guard target.first == UInt8(ascii: "/"), target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-      return .failure(.badRequest("malformed request target"))
+      throw .badRequest("malformed request target")
     }
+    let minorVersion: Int
     switch version {
-    case "HTTP/1.1":
-      return .success((String(decoding: method, as: UTF8.self), String(decoding: target, as: UTF8.self), 1))
-    case "HTTP/1.0":
-      return .success((String(decoding: method, as: UTF8.self), String(decoding: target, as: UTF8.self), 0))
+    case "HTTP/1.1": minorVersion = 1
+    case "HTTP/1.0": minorVersion = 0
     default:
       let isHTTPVersion =
         version.count == 8 && version.hasPrefix("HTTP/")
         && version.dropFirst(5).enumerated().allSatisfy { offset, character in
           offset == 1 ? character == "." : character.isASCII && character.isNumber
         }
-      return .failure(isHTTPVersion ? .unsupportedVersion : .badRequest("malformed HTTP version"))
+      throw isHTTPVersion ? .unsupportedVersion : .badRequest("malformed HTTP version")
     }
+    return (String(decoding: method, as: UTF8.self), String(decoding: target, as: UTF8.self), minorVersion)
   }
 
-  private static func parseFields(_ lines: ArraySlice<ArraySlice<UInt8>>) -> Result<HTTPHeaders, HTTPParseError> {
+  private static func parseFields(_ lines: ArraySlice<ArraySlice<UInt8>>) throws(HTTPParseError) -> HTTPHeaders {
     var headers = HTTPHeaders()
     for line in lines {
       // A line starting with whitespace is obsolete line folding (RFC 9112 §5.2), which a server may reject.
       guard let colon = line.firstIndex(of: UInt8(ascii: ":")), line.first != UInt8(ascii: " "),
         line.first != UInt8(ascii: "\t")
-      else { return .failure(.badRequest("malformed header field")) }
+      else { throw .badRequest("malformed header field") }
       let name = line[..<colon]
       let value = line[line.index(after: colon)...]
       // No whitespace between name and colon (RFC 9112 §5.1): it enables request smuggling.
       guard !name.isEmpty, name.allSatisfy(isTokenCharacter) else {
-        return .failure(.badRequest("malformed header field name"))
+        throw .badRequest("malformed header field name")
       }
       guard value.allSatisfy({ $0 == UInt8(ascii: "\t") || ($0 >= 0x20 && $0 != 0x7F) }) else {
-        return .failure(.badRequest("control character in header field value"))
+        throw .badRequest("control character in header field value")
       }
       headers.add(
         String(decoding: name, as: UTF8.self),
         String(decoding: value.trimmingWhitespace(), as: UTF8.self)
       )
     }
-    return .success(headers)
+    return headers
   }
 
   /// The body length, after the checks RFC 9112 §6.3 asks of a server that does not take chunked bodies.
-  private static func framing(_ headers: HTTPHeaders, minorVersion: Int) -> Result<Int, HTTPParseError> {
+  private static func contentLength(_ headers: HTTPHeaders, minorVersion: Int) throws(HTTPParseError) -> Int {
     if minorVersion == 1 && headers.values(for: "Host").count != 1 {
-      return .failure(.badRequest("HTTP/1.1 requests need exactly one Host header"))
+      throw .badRequest("HTTP/1.1 requests need exactly one Host header")
     }
-    if !headers.values(for: "Transfer-Encoding").isEmpty { return .failure(.lengthRequired) }
+    if !headers.values(for: "Transfer-Encoding").isEmpty { throw .lengthRequired }
     let lengths = headers.values(for: "Content-Length")
       .flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
       .map { $0.trimmingCharacters(in: .whitespaces) }
-    guard let first = lengths.first else { return .success(0) }
+    guard let first = lengths.first else { return 0 }
     guard lengths.allSatisfy({ $0 == first }), !first.isEmpty, first.allSatisfy({ $0.isASCII && $0.isNumber }),
       let length = Int(first)
-    else { return .failure(.badRequest("malformed Content-Length")) }
-    return .success(length)
+    else { throw .badRequest("malformed Content-Length") }
+    return length
   }
 
   /// RFC 9110 §5.6.2 `tchar`.

@@ -78,19 +78,19 @@ package struct HTTPRequestParser: Sendable {
       return buffer.count > maxHeaderBytes ? .failure(.headersTooLarge) : nil
     }
     if headEnd > maxHeaderBytes { return .failure(.headersTooLarge) }
-    let head = HTTPRequestHead.parse(buffer[..<headEnd])
+    let head: HTTPRequestHead
+    do throws(HTTPParseError) {
+      head = try HTTPRequestHead.parse(buffer[..<headEnd])
+    } catch {
+      return .failure(error)
+    }
     buffer.removeFirst(headEnd)
     searchedHeadBytes = 0
-    switch head {
-    case .failure(let error):
-      return .failure(error)
-    case .success(let head):
-      if head.contentLength > maxBodyBytes { return .failure(.bodyTooLarge) }
-      if head.contentLength == 0 { return .request(head.request) }
-      state = .body(head.request, length: head.contentLength)
-      if head.expectsContinue && buffer.count < head.contentLength { return .continueExpected }
-      return nextEvent()
-    }
+    if head.contentLength > maxBodyBytes { return .failure(.bodyTooLarge) }
+    if head.contentLength == 0 { return .request(head.request) }
+    state = .body(head.request, length: head.contentLength)
+    if head.expectsContinue && buffer.count < head.contentLength { return .continueExpected }
+    return nextEvent()
   }
 
   /// RFC 9112 §2.2: a server should ignore empty lines before the request line (some clients send a stray CRLF
