@@ -98,6 +98,24 @@ let package = Package(
       swiftSettings: globalSwiftSettings
     ),
 
+    // MARK: Sandbox
+    .target(
+      name: "Sandbox",
+      dependencies: [
+        "JSON",
+        "JSONRPC",
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+    .testTarget(
+      name: "SandboxTests",
+      dependencies: [
+        "JSON",
+        "Sandbox",
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+
     // MARK: Server
     .target(
       name: "Server",

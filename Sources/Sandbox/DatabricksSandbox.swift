@@ -1,0 +1,143 @@
+package import Foundation
+import JSON
+import JSONRPC
+
+/// An emulated Databricks workspace on `http://127.0.0.1:<port>`, with controls for tests.
+///
+/// It serves the Token, Token Management, Workspace Conf and SCIM `Me` APIs with the paths, JSON shapes, error
+/// bodies and policies of a real workspace, over real HTTP/1.1, so the client under test runs unchanged. Tests
+/// steer it directly: inject faults per path, add latency, count calls, expire or revoke credentials, move the
+/// clock.
+///
+/// ```swift
+/// let sandbox = try DatabricksSandbox()
+/// // A profile with host = sandbox.baseURL and token = sandbox.adminToken now works; make it struggle:
+/// sandbox.injectFault(.tooManyRequests(retryAfterSeconds: 1), path: "/api/2.0/token/list", times: 2)
+/// ...
+/// #expect(sandbox.callCount("GET", "/api/2.0/token/list") == 3)
+/// await sandbox.stop()
+/// ```
+package final class DatabricksSandbox: Sendable {
+  package let workspace: SandboxWorkspace
+  private let server: HTTPServer
+  private let faults: Locked<FaultPlan>
+  private let calls: Locked<[String: Int]>
+
+  /// Starts serving at once on a free loopback port.
+  ///
+  /// - Throws: ``DatabricksErrorBody`` for an invalid `configuration.workspaceConf`, or a socket error.
+  package init(configuration: SandboxConfiguration = SandboxConfiguration()) throws {
+    let workspace = try SandboxWorkspace(configuration: configuration)
+    let faults = Locked(FaultPlan())
+    let calls = Locked<[String: Int]>([:])
+    server = try HTTPServer { request in
+      let path = request.path
+      calls.withLock { $0[Self.callKey(request.method, path), default: 0] += 1 }
+      let (fault, latency) = faults.withLock { ($0.nextFault(method: request.method, path: path), $0.latencySeconds) }
+      switch fault {
+      case .respond(let status, let body, let retryAfterSeconds)?:
+        var response = HTTPResponse.json(body, status: status)
+        if let retryAfterSeconds { response.headers.add("Retry-After", String(retryAfterSeconds)) }
+        return HTTPServer.Reply(.respond(response), delaySeconds: latency)
+      case .dropConnection?:
+        return HTTPServer.Reply(.dropConnection, delaySeconds: latency)
+      case .delay(let seconds)?:
+        return HTTPServer.Reply(.respond(workspace.handle(request)), delaySeconds: latency + seconds)
+      case nil:
+        return HTTPServer.Reply(.respond(workspace.handle(request)), delaySeconds: latency)
+      }
+    }
+    self.workspace = workspace
+    self.faults = faults
+    self.calls = calls
+  }
+
+  package var port: UInt16 { server.port }
+
+  /// `http://127.0.0.1:<port>`, the workspace host to put in a profile.
+  package var baseURL: URL {
+    URL(string: "http://127.0.0.1:\(server.port)") ?? URL(fileURLWithPath: "/")
+  }
+
+  /// How many client connections are open right now.
+  package var openConnectionCount: Int { server.openConnectionCount }
+
+  /// Closes the listener and every connection; returns when the server's threads have ended.
+  package func stop() async {
+    await server.stop()
+  }
+
+  // MARK: Credentials
+
+  /// The seeded principals that have a PAT: the admin, then the ordinary user.
+  package var bootstrapCredentials: [BootstrapCredential] {
+    [
+      BootstrapCredential(principal: SandboxSeed.admin, token: SandboxSeed.adminToken),
+      BootstrapCredential(principal: SandboxSeed.user, token: SandboxSeed.userToken),
+    ]
+  }
+
+  /// The workspace admin's bootstrap PAT.
+  package var adminToken: String { SandboxSeed.adminToken }
+  /// The non-admin user's bootstrap PAT.
+  package var userToken: String { SandboxSeed.userToken }
+  /// The seeded service principal (its `applicationID` is what on-behalf-of tokens name).
+  package var servicePrincipal: SandboxPrincipal { SandboxSeed.servicePrincipal }
+
+  // MARK: Faults
+
+  /// Makes the next `times` calls to `path` (exact, without the query; any method when `method` is `nil`) meet
+  /// `fault`. Faulted calls never reach the workspace, except a ``SandboxFault/delay(seconds:)``.
+  package func injectFault(_ fault: SandboxFault, path: String, method: String? = nil, times: Int = 1) {
+    faults.withLock { $0.add(fault, path: path, method: method, times: times) }
+  }
+
+  /// Delays every answer by this many seconds (0 turns it off).
+  package func setLatency(seconds: Double) {
+    faults.withLock { $0.latencySeconds = seconds }
+  }
+
+  /// Forgets every pending fault and the latency.
+  package func clearFaults() {
+    faults.withLock { $0.clear() }
+  }
+
+  // MARK: Call counts
+
+  /// How many requests arrived for `method` and `path` (without the query), faulted ones included.
+  package func callCount(_ method: String, _ path: String) -> Int {
+    calls.withLock { $0[Self.callKey(method, path)] ?? 0 }
+  }
+
+  /// Every request count so far, keyed `"METHOD /path"`.
+  package var callCounts: [String: Int] {
+    calls.withLock { $0 }
+  }
+
+  package func resetCallCounts() {
+    calls.withLock { $0 = [:] }
+  }
+
+  private static func callKey(_ method: String, _ path: String) -> String {
+    "\(method) \(path)"
+  }
+
+  // MARK: Workspace controls
+
+  /// Makes the PAT or OAuth access token with this value expire now; `false` when there is none.
+  @discardableResult
+  package func expireToken(value: String) -> Bool {
+    workspace.expireToken(value: value)
+  }
+
+  /// Deletes the PAT or OAuth access token with this value; `false` when there is none.
+  @discardableResult
+  package func revokeToken(value: String) -> Bool {
+    workspace.revokeToken(value: value)
+  }
+
+  /// Moves the workspace clock forward, so tokens expire without waiting.
+  package func advanceClock(bySeconds seconds: TimeInterval) {
+    workspace.clock.advance(bySeconds: seconds)
+  }
+}

@@ -1,0 +1,71 @@
+import JSON
+
+/// Token Management API: every token of the workspace, for admins only (facts §4.2).
+enum TokenManagementRoutes {
+  private static let adminOnly = "Only workspace admins can use the token management API."
+
+  /// `GET /api/2.0/token-management/tokens?created_by_id=&created_by_username=`
+  static func list(_ call: APICall, _ state: inout WorkspaceState) throws(DatabricksErrorBody) -> HTTPResponse {
+    try call.requireAdmin(adminOnly)
+    var records = state.tokens.records
+    if let text = call.query["created_by_id"], !text.isEmpty {
+      guard let id = Int64(text) else {
+        throw .invalidParameterValue("Invalid value '\(text)' for created_by_id: expected an integer")
+      }
+      records = records.filter { $0.createdByID == id }
+    }
+    if let userName = call.query["created_by_username"], !userName.isEmpty {
+      records = records.filter { $0.createdByUserName == userName }
+    }
+    let workspaceID = state.workspaceID
+    return .json(Proto3JSON.list("token_infos", records.map { $0.managementInfo(workspaceID: workspaceID) }))
+  }
+
+  /// `GET /api/2.0/token-management/tokens/{token_id}`
+  static func get(
+    id: String,
+    _ call: APICall,
+    _ state: inout WorkspaceState
+  ) throws(DatabricksErrorBody) -> HTTPResponse {
+    try call.requireAdmin(adminOnly)
+    guard let record = state.tokens.record(id: id) else {
+      throw .resourceDoesNotExist("Token with ID \(id) does not exist.")
+    }
+    return .json(["token_info": record.managementInfo(workspaceID: state.workspaceID)])
+  }
+
+  /// `DELETE /api/2.0/token-management/tokens/{token_id}`
+  static func delete(
+    id: String,
+    _ call: APICall,
+    _ state: inout WorkspaceState
+  ) throws(DatabricksErrorBody) -> HTTPResponse {
+    try call.requireAdmin(adminOnly)
+    guard state.tokens.remove(id: id) else { throw .resourceDoesNotExist("Token with ID \(id) does not exist.") }
+    return .json([:])
+  }
+
+  /// `POST /api/2.0/token-management/on-behalf-of/tokens`: a token owned by a service principal, created by the
+  /// calling admin, under the same policy as the principal's own tokens.
+  static func createOnBehalfOf(
+    _ call: APICall,
+    _ state: inout WorkspaceState
+  ) throws(DatabricksErrorBody) -> HTTPResponse {
+    try call.requireAdmin(adminOnly)
+    let applicationID = try call.requiredString("application_id")
+    guard let owner = state.servicePrincipal(applicationID: applicationID) else {
+      throw .resourceDoesNotExist("Service principal with application ID \(applicationID) does not exist.")
+    }
+    let record = try state.createToken(
+      owner: owner,
+      creator: call.caller,
+      lifetimeSeconds: try call.int64("lifetime_seconds"),
+      comment: try call.string("comment") ?? "",
+      now: call.now
+    )
+    return .json([
+      "token_value": .string(record.value),
+      "token_info": record.managementInfo(workspaceID: state.workspaceID),
+    ])
+  }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import JSON
+import JSONRPC
+
+/// The emulated Databricks workspace: authenticates each `/api/` call and routes it to the handlers in `Routes/`.
+///
+/// State lives in one ``WorkspaceState`` value under a lock, and each call runs in a single critical section, so
+/// concurrent calls see the workspace change atomically (a token counted against the quota is never created twice).
+/// Handlers are synchronous: they run on the HTTP server's connection threads.
+package final class SandboxWorkspace: Sendable {
+  private typealias Route = (APICall, inout WorkspaceState) throws(DatabricksErrorBody) -> HTTPResponse
+
+  package let clock: SandboxClock
+  private let state: Locked<WorkspaceState>
+
+  /// - Throws: ``DatabricksErrorBody`` when `configuration.workspaceConf` holds a value a PATCH would refuse.
+  package init(configuration: SandboxConfiguration, clock: SandboxClock = SandboxClock()) throws {
+    self.clock = clock
+    var state = WorkspaceState(
+      workspaceID: configuration.workspaceID,
+      tokenQuotaPerUser: configuration.tokenQuotaPerUser,
+      principals: [SandboxSeed.admin, SandboxSeed.user, SandboxSeed.servicePrincipal]
+    )
+    try state.conf.apply(configuration.workspaceConf.mapValues(JSONValue.string))
+    let now = clock.now().epochMilliseconds
+    for (owner, value) in [(SandboxSeed.admin, SandboxSeed.adminToken), (SandboxSeed.user, SandboxSeed.userToken)] {
+      state.tokens.insert(
+        TokenRecord(
+          id: TokenStore.randomHex(bytes: 32),
+          value: value,
+          comment: SandboxSeed.bootstrapComment,
+          ownerID: owner.id,
+          createdByID: owner.id,
+          createdByUserName: owner.userName,
+          creationTime: now,
+          expiryTime: -1
+        )
+      )
+    }
+    self.state = Locked(state)
+  }
+
+  /// Answers one HTTP request. Paths outside `/api/` are unknown (the OIDC endpoints will join here) and need
+  /// no credential; every `/api/` call is authenticated before it is routed, as on a real workspace.
+  package func handle(_ request: HTTPRequest) -> HTTPResponse {
+    let path = request.path
+    guard path.hasPrefix("/api/") else {
+      return DatabricksErrorBody.endpointNotFound(method: request.method, path: path).response
+    }
+    let requestID = UUID().uuidString.lowercased()
+    let now = clock.now()
+    return state.withLock { state in
+      do throws(DatabricksErrorBody) {
+        let caller = try state.authenticate(
+          authorization: request.headers["Authorization"],
+          now: now,
+          requestID: requestID
+        )
+        guard let route = Self.route(method: request.method, path: path) else {
+          throw DatabricksErrorBody.endpointNotFound(method: request.method, path: path)
+        }
+        let hasBody = ["POST", "PATCH", "PUT"].contains(request.method)
+        let call = APICall(
+          caller: caller,
+          now: now,
+          query: request.query,
+          body: hasBody ? try APICall.parseBody(request.body) : [:]
+        )
+        return try route(call, &state)
+      } catch {
+        return error.response
+      }
+    }
+  }
+
+  private static func route(method: String, path: String) -> Route? {
+    let tokenPrefix = "/api/2.0/token-management/tokens/"
+    if path.hasPrefix(tokenPrefix) {
+      let id = String(path.dropFirst(tokenPrefix.count))
+      guard !id.isEmpty, !id.contains("/") else { return nil }
+      switch method {
+      case "GET":
+        return { call, state throws(DatabricksErrorBody) in try TokenManagementRoutes.get(id: id, call, &state) }
+      case "DELETE":
+        return { call, state throws(DatabricksErrorBody) in try TokenManagementRoutes.delete(id: id, call, &state) }
+      default: return nil
+      }
+    }
+    switch (method, path) {
+    case ("POST", "/api/2.0/token/create"): return TokenRoutes.create
+    case ("GET", "/api/2.0/token/list"): return TokenRoutes.list
+    case ("POST", "/api/2.0/token/delete"): return TokenRoutes.delete
+    case ("GET", "/api/2.0/token-management/tokens"): return TokenManagementRoutes.list
+    case ("POST", "/api/2.0/token-management/on-behalf-of/tokens"): return TokenManagementRoutes.createOnBehalfOf
+    case ("GET", "/api/2.0/workspace-conf"): return WorkspaceConfRoutes.get
+    case ("PATCH", "/api/2.0/workspace-conf"): return WorkspaceConfRoutes.patch
+    case ("GET", "/api/2.0/preview/scim/v2/Me"): return SCIMRoutes.me
+    default: return nil
+    }
+  }
+
+  // MARK: Test controls
+
+  /// Every PAT in the workspace, secrets included, in creation order.
+  package var tokens: [TokenRecord] {
+    state.withLock { $0.tokens.records }
+  }
+
+  /// Makes the PAT or OAuth access token with this value expire now; `false` when there is none.
+  @discardableResult
+  package func expireToken(value: String) -> Bool {
+    let now = clock.now()
+    return state.withLock { $0.expireCredential(value: value, now: now) }
+  }
+
+  /// Deletes the PAT or OAuth access token with this value; `false` when there is none.
+  @discardableResult
+  package func revokeToken(value: String) -> Bool {
+    state.withLock { $0.revokeCredential(value: value) }
+  }
+
+  /// Changes workspace settings as an admin's PATCH would, without a request.
+  package func setWorkspaceConf(_ values: [String: String]) throws(DatabricksErrorBody) {
+    let applied = state.withLock { state in
+      Result { () throws(DatabricksErrorBody) in try state.conf.apply(values.mapValues(JSONValue.string)) }
+    }
+    try applied.get()
+  }
+
+  /// Issues an OAuth access token for a seeded principal, as the OIDC token endpoint will; `nil` for an unknown
+  /// user name.
+  package func issueOAuthAccessToken(userName: String, lifetimeSeconds: Double = 3600) -> String? {
+    let now = clock.now()
+    return state.withLock { state in
+      state.principal(userName: userName).map {
+        state.issueOAuthAccessToken(for: $0, lifetimeSeconds: lifetimeSeconds, now: now)
+      }
+    }
+  }
+}
