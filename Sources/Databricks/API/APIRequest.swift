@@ -1,0 +1,24 @@
+package import JSON
+
+/// One call to a Databricks REST endpoint: method, path, query and JSON body.
+package struct APIRequest: Sendable, Equatable {
+  package var method: String
+  package var path: String
+  package var query: [(String, String)]
+  package var body: JSONValue?
+
+  package init(_ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil) {
+    self.method = method
+    self.path = path
+    self.query = query
+    self.body = body
+  }
+
+  /// Whether sending it twice does no more than sending it once (decides retries after a lost connection).
+  package var isIdempotent: Bool { method != "POST" }
+
+  package static func == (lhs: APIRequest, rhs: APIRequest) -> Bool {
+    lhs.method == rhs.method && lhs.path == rhs.path && lhs.body == rhs.body
+      && lhs.query.map { [$0.0, $0.1] } == rhs.query.map { [$0.0, $0.1] }
+  }
+}

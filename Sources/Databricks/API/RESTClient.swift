@@ -1,0 +1,137 @@
+import Foundation
+package import JSON
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
+/// Sends Databricks REST calls over `URLSession` with bearer auth, retries and error classification.
+///
+/// One client (one `URLSession`, so one connection pool) serves every profile and request of the process:
+/// connections to a workspace are reused across calls, and concurrent calls never wait on each other. Cancelling
+/// the calling task cancels the HTTP request itself (`URLSession`'s async API), not just our wait for it.
+///
+/// ```swift
+/// let client = RESTClient()
+/// let tokens = try await client.send(APIRequest("GET", "/api/2.0/token/list"), host: host, bearer: token)
+/// ```
+package final class RESTClient: Sendable {
+  package let retryPolicy: RetryPolicy
+  private let session: URLSession
+  private let userAgent: String
+
+  /// - Parameters:
+  ///   - requestTimeoutSeconds: per attempt; whole seconds, because FoundationNetworking on Linux mishandles
+  ///     fractional timeouts (0.5 s fires after about 10 ms).
+  package init(
+    userAgent: String = "brickauth",
+    requestTimeoutSeconds: Int = 30,
+    retryPolicy: RetryPolicy = RetryPolicy()
+  ) {
+    let configuration = URLSessionConfiguration.ephemeral
+    configuration.timeoutIntervalForRequest = TimeInterval(max(1, requestTimeoutSeconds))
+    configuration.httpMaximumConnectionsPerHost = 128
+    configuration.urlCache = nil
+    configuration.httpCookieStorage = nil
+    configuration.httpShouldSetCookies = false
+    configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+    session = URLSession(configuration: configuration)
+    self.userAgent = userAgent
+    self.retryPolicy = retryPolicy
+  }
+
+  deinit {
+    session.invalidateAndCancel()
+  }
+
+  /// Sends `request` to `host` and returns the decoded JSON body (`nil` for an empty one).
+  /// - Parameter bearer: the access token or PAT; it goes only into the `Authorization` header, and is scrubbed
+  ///   from any error text.
+  /// - Throws: ``APIError``, or `CancellationError` when the task is cancelled.
+  package func send(_ request: APIRequest, host: DatabricksHost, bearer: String?) async throws -> JSONValue? {
+    guard host.isAllowedForRequests, var components = URLComponents(string: host.url + request.path) else {
+      throw APIError(.network, "Refusing to send credentials to \(host.url): use https://", host: host.url)
+    }
+    if !request.query.isEmpty { components.queryItems = request.query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+    guard let url = components.url else {
+      throw APIError(.network, "Invalid request URL for \(host.url)", host: host.url)
+    }
+    var urlRequest = URLRequest(url: url)
+    urlRequest.httpMethod = request.method
+    urlRequest.setValue("application/json", forHTTPHeaderField: "Accept")
+    urlRequest.setValue(userAgent, forHTTPHeaderField: "User-Agent")
+    if let bearer { urlRequest.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
+    if let body = request.body {
+      urlRequest.httpBody = Data(JSONWriter.bytes(body))
+      urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    }
+    let secrets = bearer.map { [$0] } ?? []
+    let start = Date()
+    var attempt = 0
+    while true {
+      attempt += 1
+      try Task.checkCancellation()
+      let failure: RetryPolicy.Failure
+      let error: APIError
+      do {
+        let (data, response) = try await session.data(for: urlRequest)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        if (200..<300).contains(status) { return try Self.decode(data, host: host.url) }
+        let retryAfter = RetryPolicy.retryAfterSeconds(
+          (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After")
+        )
+        failure = .status(status, retryAfterSeconds: retryAfter)
+        var body = DatabricksErrorBody(parsing: Array(data), status: status)
+        body.message = body.message.map { SecretScrubber.scrub($0, knownSecrets: secrets) }
+        error = APIError(
+          status: status,
+          body: body,
+          host: host.url,
+          retryAfterSeconds: retryAfter.map { Int($0.rounded(.up)) }
+        )
+      } catch let urlError as URLError {
+        if urlError.code == .cancelled || Task.isCancelled { throw CancellationError() }
+        failure = Self.notConnectedCodes.contains(urlError.code) ? .notConnected : .lostAfterSending
+        error = APIError(.network, Self.describe(urlError, host: host.url), host: host.url, retryable: true)
+      }
+      let elapsed = Date().timeIntervalSince(start)
+      guard
+        let wait = retryPolicy.delay(
+          after: failure,
+          attempt: attempt,
+          elapsedSeconds: elapsed,
+          idempotent: request.isIdempotent,
+          jitter: Double.random(in: 0..<1)
+        )
+      else { throw error }
+      try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+    }
+  }
+
+  private static func decode(_ data: Data, host: String) throws -> JSONValue? {
+    guard !data.isEmpty else { return nil }
+    do {
+      return try JSONParser.parse(Array(data)[...])
+    } catch {
+      // An HTML login page for a 2xx (an account host asked for a workspace API, Private Link) lands here.
+      throw APIError(.upstream, "\(host) answered with something that is not JSON", host: host)
+    }
+  }
+
+  private static let notConnectedCodes: Set<URLError.Code> = [
+    .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet,
+  ]
+
+  private static func describe(_ error: URLError, host: String) -> String {
+    switch error.code {
+    case .timedOut: "\(host) did not answer in time"
+    case .cannotConnectToHost: "Cannot connect to \(host)"
+    case .cannotFindHost, .dnsLookupFailed: "Cannot resolve \(host)"
+    case .networkConnectionLost: "The connection to \(host) was lost"
+    case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
+      .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
+      "TLS with \(host) failed"
+    default: "Network error talking to \(host) (URLError \(error.code.rawValue))"
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import JSON
+
+/// The workspace endpoints brickauth uses, typed, for one host and credential (facts §4).
+///
+/// ```swift
+/// let api = WorkspaceAPI(client: client, host: profile.host, bearer: token)
+/// let created = try await api.createToken(lifetimeSeconds: 3600, comment: "ci")
+/// ```
+package struct WorkspaceAPI: Sendable {
+  package var client: RESTClient
+  package var host: DatabricksHost
+  package var bearer: String
+
+  package init(client: RESTClient, host: DatabricksHost, bearer: String) {
+    self.client = client
+    self.host = host
+    self.bearer = bearer
+  }
+
+  // MARK: Token API 2.0 (the caller's own tokens)
+
+  package func createToken(lifetimeSeconds: Int64?, comment: String?) async throws -> CreatedToken {
+    var body: [String: JSONValue] = [:]
+    if let lifetimeSeconds { body["lifetime_seconds"] = .int(lifetimeSeconds) }
+    if let comment { body["comment"] = .string(comment) }
+    return try createdToken(try await send(APIRequest("POST", "/api/2.0/token/create", body: .object(body))))
+  }
+
+  package func listOwnTokens() async throws -> [TokenInfo] {
+    tokenInfos(try await send(APIRequest("GET", "/api/2.0/token/list")))
+  }
+
+  package func revokeOwnToken(_ tokenId: String) async throws {
+    _ = try await send(APIRequest("POST", "/api/2.0/token/delete", body: ["token_id": .string(tokenId)]))
+  }
+
+  // MARK: Token Management (admin)
+
+  package func createOnBehalfOf(applicationId: String, lifetimeSeconds: Int64?, comment: String?) async throws
+    -> CreatedToken
+  {
+    var body: [String: JSONValue] = ["application_id": .string(applicationId)]
+    if let lifetimeSeconds { body["lifetime_seconds"] = .int(lifetimeSeconds) }
+    if let comment { body["comment"] = .string(comment) }
+    let path = "/api/2.0/token-management/on-behalf-of/tokens"
+    return try createdToken(try await send(APIRequest("POST", path, body: .object(body))))
+  }
+
+  package func listWorkspaceTokens(createdById: String?, createdByUsername: String?) async throws -> [TokenInfo] {
+    var query: [(String, String)] = []
+    if let createdById { query.append(("created_by_id", createdById)) }
+    if let createdByUsername { query.append(("created_by_username", createdByUsername)) }
+    return tokenInfos(try await send(APIRequest("GET", "/api/2.0/token-management/tokens", query: query)))
+  }
+
+  package func revokeWorkspaceToken(_ tokenId: String) async throws {
+    let path = "/api/2.0/token-management/tokens/\(Self.pathComponent(tokenId))"
+    _ = try await send(APIRequest("DELETE", path))
+  }
+
+  // MARK: Workspace Conf
+
+  /// The values of `keys`; a key the workspace has never set comes back as `""` or not at all.
+  package func workspaceConf(_ keys: [String]) async throws -> [String: String] {
+    let answer = try await send(
+      APIRequest("GET", "/api/2.0/workspace-conf", query: [("keys", keys.joined(separator: ","))])
+    )
+    var values: [String: String] = [:]
+    for (key, value) in answer?.objectValue ?? [:] {
+      switch value {
+      case .string(let text): values[key] = text
+      case .bool(let flag): values[key] = flag ? "true" : "false"
+      case .int(let number): values[key] = String(number)
+      default: break
+      }
+    }
+    return values
+  }
+
+  package func setWorkspaceConf(_ values: [String: String]) async throws {
+    _ = try await send(
+      APIRequest("PATCH", "/api/2.0/workspace-conf", body: .object(values.mapValues(JSONValue.string)))
+    )
+  }
+
+  // MARK: Identity
+
+  package func currentUser() async throws -> CurrentUser {
+    let answer = try await send(APIRequest("GET", "/api/2.0/preview/scim/v2/Me"))
+    guard let id = answer?["id"]?.stringValue, let userName = answer?["userName"]?.stringValue else {
+      throw malformed("SCIM Me")
+    }
+    return CurrentUser(id: id, userName: userName, displayName: answer?["displayName"]?.stringValue)
+  }
+
+  /// An account-level call that any account user may make (`databricks auth profiles` validates account profiles
+  /// with it).
+  package func listAccountWorkspaces(accountId: String) async throws {
+    _ = try await send(APIRequest("GET", "/api/2.0/accounts/\(Self.pathComponent(accountId))/workspaces"))
+  }
+
+  // MARK: Helpers
+
+  private func send(_ request: APIRequest) async throws -> JSONValue? {
+    try await client.send(request, host: host, bearer: bearer)
+  }
+
+  /// `{"token_infos": [...]}`, or `{}` when the list is empty (proto3 JSON omits empty lists, facts §9).
+  private func tokenInfos(_ answer: JSONValue?) -> [TokenInfo] {
+    (answer?["token_infos"]?.arrayValue ?? []).compactMap(TokenInfo.init(json:))
+  }
+
+  private func createdToken(_ answer: JSONValue?) throws -> CreatedToken {
+    guard let value = answer?["token_value"]?.stringValue,
+      let info = answer?["token_info"].flatMap(TokenInfo.init(json:))
+    else { throw malformed("token create") }
+    return CreatedToken(value: value, info: info)
+  }
+
+  private func malformed(_ what: String) -> APIError {
+    APIError(.upstream, "\(host.url) answered \(what) without the expected fields", host: host.url)
+  }
+
+  /// Token ids are hex, but an id from a client goes into a path: percent-encode everything but unreserved bytes.
+  static func pathComponent(_ text: String) -> String {
+    text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? text
+  }
+}
