@@ -18,7 +18,13 @@ package struct MessageStreamDecoder {
     self.headers = LSPFramer(maxMessageBytes: maxMessageBytes)
   }
 
-  package mutating func feed(_ chunk: UnsafeRawBufferPointer, _ emit: (LineFramer.Event) -> Void) {
+  /// Feeds bytes; `detected` is called once, when the framing is decided and before the first message is emitted,
+  /// so the writer answers that message in the same framing.
+  package mutating func feed(
+    _ chunk: UnsafeRawBufferPointer,
+    detected: (Framing) -> Void = { _ in },
+    _ emit: (LineFramer.Event) -> Void
+  ) {
     switch framing {
     case .newline?: lines.feed(chunk, emit)
     case .contentLength?: headers.feed(chunk, emit)
@@ -30,6 +36,7 @@ package struct MessageStreamDecoder {
         return
       }
       framing = decided
+      detected(decided)
       // Whitespace before the first header is noise, not part of a header block.
       let held =
         decided == .contentLength

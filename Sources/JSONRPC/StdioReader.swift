@@ -52,9 +52,7 @@ package final class StdioReader: Sendable {
     while true {
       let count = FileDescriptorIO.read(fd, into: buffer)
       if count <= 0 { break }
-      let detectedBefore = decoder.framing
-      decoder.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), emit)
-      if detectedBefore == nil, let framing = decoder.framing { onFramingDetected(framing) }
+      decoder.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), detected: onFramingDetected, emit)
     }
     decoder.finish(emit)
     connection.inputClosed()

@@ -16,6 +16,19 @@ import Testing
     return (decoder.framing, out)
   }
 
+  /// The writer must know the framing before the first message is handled, or its answer goes out unframed.
+  @Test(arguments: ["Content-Length: 7\r\n\r\n{\"a\":1}", "{\"a\":1}\n"])
+  func theFramingIsReportedBeforeTheFirstMessage(input: String) {
+    var decoder = MessageStreamDecoder(maxMessageBytes: 1024)
+    var events: [String] = []
+    Array(input.utf8).withUnsafeBytes { bytes in
+      decoder.feed(bytes, detected: { events.append("detected \($0)") }) { _ in events.append("message") }
+    }
+    #expect(events.count == 2)
+    #expect(events.first?.hasPrefix("detected") == true)
+    #expect(events.last == "message")
+  }
+
   @Test func newlineFramingIsTheDefault() {
     let (framing, messages) = decode(["{\"a\":1}\n[1]\n"])
     #expect(framing == .newline)
