@@ -25,6 +25,7 @@ let package = Package(
       name: "brickauth",
       dependencies: [
         "JSONRPC",
+        "Sandbox",
         "Server",
       ],
       swiftSettings: globalSwiftSettings
@@ -145,6 +146,7 @@ let package = Package(
         "Databricks",
         "JSON",
         "JSONRPC",
+        "Sandbox",
         "Server",
       ],
       swiftSettings: globalSwiftSettings

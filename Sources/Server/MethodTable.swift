@@ -5,10 +5,16 @@ package import JSONRPC
 /// `shutdown`, `exit` and the cancellation notifications are lifecycle, handled by the `Connection` itself.
 package enum MethodTable {
   static let methods: [any RPCMethod.Type] = [
+    CreateToken.self,
+    GetTokenSettings.self,
     Initialize.self,
     ListProfiles.self,
+    ListTokens.self,
     Ping.self,
+    RevokeToken.self,
     RPCDiscover.self,
+    SetMaxLifetime.self,
+    SetTokensEnabled.self,
   ]
 
   /// Registered only for tests (`--test-methods`): slow and large methods with no side effects.

@@ -16,9 +16,67 @@ extension RPCError {
       self = .cancelled()
     case let error as ConfigError:
       self = .init(error)
+    case let error as APIError:
+      self = .init(error)
+    case let error as CredentialError:
+      self = .init(error)
+    case let error as DeadlineExceeded:
+      let seconds = error.seconds.rounded() == error.seconds ? String(Int(error.seconds)) : String(error.seconds)
+      self.init(.timeout, kind: "timeout", "\(error.what) did not finish within \(seconds) s", retryable: true)
     default:
       StderrLog.error("unmapped error of type \(type(of: error))")
       self = .internalError()
+    }
+  }
+
+  private init(_ error: APIError) {
+    let (code, kind): (Code, String) =
+      switch error.kind {
+      case .authRequired: (.authRequired, "auth_required")
+      case .permissionDenied: (.permissionDenied, "permission_denied")
+      case .notFound: (.notFound, "not_found")
+      case .policyViolation: (.policyViolation, "policy_violation")
+      case .rateLimited: (.rateLimited, "rate_limited")
+      case .upstream: (.upstreamError, "upstream_error")
+      case .network: (.networkError, "network_error")
+      }
+    var extra: [String: JSONValue] = ["host": .string(error.host)]
+    extra["httpStatus"] = error.httpStatus.map { .int(Int64($0)) }
+    extra["databricksErrorCode"] = error.databricksErrorCode.map(JSONValue.string)
+    extra["retryAfterSeconds"] = error.retryAfterSeconds.map { .int(Int64($0)) }
+    let message =
+      error.kind == .authRequired ? "\(error.message) (call login, or fix the profile's token)" : error.message
+    self.init(code, kind: kind, message, retryable: error.retryable, extra: extra)
+  }
+
+  private init(_ error: CredentialError) {
+    switch error {
+    case .loginRequired(let profile, let reason):
+      var extra: [String: JSONValue] = [:]
+      extra["profile"] = profile.map(JSONValue.string)
+      self.init(
+        .authRequired,
+        kind: "auth_required",
+        "The profile \(profile ?? "from the environment") has no usable credential: \(reason). Call login.",
+        extra: extra
+      )
+    case .unsupportedAuthType(let profile, let authType):
+      var extra: [String: JSONValue] = ["authType": .string(authType)]
+      extra["profile"] = profile.map(JSONValue.string)
+      self.init(
+        .authRequired,
+        kind: "auth_required",
+        "The profile \(profile ?? "from the environment") uses \(authType), which brickauth cannot use yet: "
+          + "log in with OAuth or a personal access token (login)",
+        extra: extra
+      )
+    case .tokenCacheUnusable(let path, let reason):
+      self.init(
+        .configInvalid,
+        kind: "config_invalid",
+        "The token cache \(path) cannot be used: \(reason)",
+        extra: ["path": .string(path)]
+      )
     }
   }
 

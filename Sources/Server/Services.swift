@@ -9,13 +9,21 @@ package final class Services: Sendable {
   package let tokenCache: TokenCacheStore
   /// `listProfiles`' answer for the current versions of the config and the token cache.
   package let profileList = ResultMemo()
+  /// The one HTTP client (and connection pool) of the process.
+  package let client: RESTClient
+  package let sessions: SessionManager
+  /// Token lists being paged through with `cursor`.
+  package let tokenListings = TokenListings()
 
-  package init(environment: [String: String], testMethods: Bool = false) {
+  /// - Parameter client: the HTTP client; tests pass one with short timeouts and retry budgets.
+  package init(environment: [String: String], testMethods: Bool = false, client: RESTClient? = nil) {
     self.environment = environment
     self.testMethods = testMethods
     resolver = ProfileResolver(environment: environment)
     config = ConfigStore(path: ConfigLocation.path(environment: environment))
     let home = ConfigLocation.homeDirectory(environment: environment)
     tokenCache = TokenCacheStore(path: TokenCacheStore.defaultPath(home: home))
+    self.client = client ?? RESTClient(userAgent: "brickauth/\(BrickauthVersion.current)")
+    sessions = SessionManager(config: config, tokenCache: tokenCache, resolver: resolver)
   }
 }

@@ -55,8 +55,19 @@ package struct Transcript: Sendable {
   /// The variables every run provides: `HOME` (a fresh, empty directory that is also the run's `$HOME`, so
   /// nothing of the user's is ever read), `VERSION` (the server's version, as `initialize` reports it) and
   /// `EXAMPLES` (this folder, for sample files such as the quickstart's config).
+  /// The sandbox variables are present too, with stand-in values, so a `--sandbox` transcript loads before its
+  /// sandbox runs (its real values come from ``sandboxVariables(url:configFile:)``).
   package static func variables(home: URL) -> [String: String] {
     ["HOME": home.path, "VERSION": BrickauthVersion.current, "EXAMPLES": examplesDirectory.path]
+      .merging(
+        sandboxVariables(url: URL(fileURLWithPath: "/"), configFile: home.appendingPathComponent(".databrickscfg"))
+      ) { $1 }
+  }
+
+  /// The variables of a `--sandbox` run: `SANDBOX_URL` (the emulated workspace, `http://127.0.0.1:<port>`) and
+  /// `SANDBOX_CONFIG` (the throwaway config file).
+  package static func sandboxVariables(url: URL, configFile: URL) -> [String: String] {
+    ["SANDBOX_URL": url.absoluteString, "SANDBOX_CONFIG": configFile.path]
   }
 
   /// The names of the transcripts in `directory` (every `<name>.jsonl` that is not itself an expected file).

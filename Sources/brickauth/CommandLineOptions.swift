@@ -5,6 +5,7 @@ struct CommandLineOptions {
   var maxMessageBytes = 16 << 20
   var logLevel = StderrLog.Level.warning
   var testMethods = false
+  var sandbox = false
   var showHelp = false
   var showVersion = false
 
@@ -17,6 +18,8 @@ struct CommandLineOptions {
     options:
       --max-message-bytes N   largest accepted input message (default 16777216)
       --log-level LEVEL       debug, info, warning (default) or error
+      --sandbox               serve an emulated Databricks workspace on this machine and use a throwaway home
+                              and config with ready profiles (admin, user, needs-login); your files are untouched
       --test-methods          also serve test/sleep and test/echo (for the test suite only)
       --version               print the version and exit
       -h, --help              print this help and exit
@@ -43,6 +46,7 @@ struct CommandLineOptions {
         }
         options.logLevel = StderrLog.Level.allCases[index]
       case "--test-methods": options.testMethods = true
+      case "--sandbox": options.sandbox = true
       case "--version": options.showVersion = true
       case "-h", "--help": options.showHelp = true
       default: throw UsageError(description: "unknown option \(argument)")

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import JSONRPC
+import Sandbox
 import Server
 
 #if canImport(Glibc)
@@ -22,7 +23,28 @@ enum ServiceProcess {
     let protocolOutput = dup(STDOUT_FILENO)
     dup2(STDERR_FILENO, STDOUT_FILENO)
 
-    let services = Services(environment: ProcessInfo.processInfo.environment, testMethods: options.testMethods)
+    var environment = ProcessInfo.processInfo.environment
+    var sandbox: SandboxSession?
+    if options.sandbox {
+      do {
+        let session = try SandboxSession()
+        environment = session.environment(replacing: environment)
+        sandbox = session
+        StderrLog.emit(
+          """
+          brickauth: sandbox workspace at \(session.sandbox.baseURL.absoluteString) (emulated, on this machine)
+          brickauth: sandbox home \(session.directory.path), config \(session.configFile.path)
+          brickauth: sandbox profiles: admin (workspace admin, the default), user (not an admin), needs-login (OAuth)
+          """
+        )
+      } catch {
+        StderrLog.emit("brickauth: cannot start the sandbox: \(type(of: error))")
+        return 1
+      }
+    }
+    // The home is throwaway; the sandbox's threads end with the process.
+    defer { if let directory = sandbox?.directory { try? FileManager.default.removeItem(at: directory) } }
+    let services = Services(environment: environment, testMethods: options.testMethods)
     let connectionBox = Locked<Connection?>(nil)
     let writer = StdioWriter(fd: protocolOutput) { _ in
       connectionBox.withLock { $0 }?.outputFailed()

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Sandbox
 import TestSupport
 import Testing
 
@@ -10,9 +11,23 @@ import Testing
 
   @Test(arguments: names) func replaysInProcess(name: String) async throws {
     try await ScratchDirectory.with(prefix: "home") { home in
-      let transcript = try Transcript.load(name, variables: Transcript.variables(home: home))
-      let environment = ["HOME": home.path].merging(transcript.environment) { $1 }
+      var variables = Transcript.variables(home: home)
+      var environment = ["HOME": home.path]
+      // `--sandbox` runs in-process too: start one here and hand its URL and config to the transcript.
+      var session: SandboxSession?
+      if try Transcript.load(name, variables: variables).arguments.contains("--sandbox") {
+        let started = try SandboxSession(in: home)
+        session = started
+        variables.merge(Transcript.sandboxVariables(url: started.sandbox.baseURL, configFile: started.configFile)) {
+          $1
+        }
+        environment = started.environment(replacing: environment)
+      }
+      var transcript = try Transcript.load(name, variables: variables)
+      transcript.arguments.removeAll { $0 == "--sandbox" }
+      environment.merge(transcript.environment) { $1 }
       let output = try await InProcessServer.replay(transcript, environment: environment)
+      await session?.close()
       if let failure = transcript.matcher.failure(matching: output) {
         Issue.record("protocol/examples/\(name): \(failure)")
       }

@@ -119,6 +119,26 @@ package final class SandboxWorkspace: Sendable {
     state.withLock { $0.revokeCredential(value: value) }
   }
 
+  /// Adds a token with a fixed id (and a random secret) for `owner`, created `ageSeconds` ago and never expiring:
+  /// a fixture that examples can name, such as the `--sandbox` session's "old laptop" token.
+  package func addToken(id: String, comment: String, owner: SandboxPrincipal, ageSeconds: Double) {
+    let created = clock.now().addingTimeInterval(-ageSeconds).epochMilliseconds
+    state.withLock { state in
+      state.tokens.insert(
+        TokenRecord(
+          id: id,
+          value: "dapi" + TokenStore.randomHex(bytes: 16),
+          comment: comment,
+          ownerID: owner.id,
+          createdByID: owner.id,
+          createdByUserName: owner.userName,
+          creationTime: created,
+          expiryTime: -1
+        )
+      )
+    }
+  }
+
   /// Changes workspace settings as an admin's PATCH would, without a request.
   package func setWorkspaceConf(_ values: [String: String]) throws(DatabricksErrorBody) {
     let applied = state.withLock { state in

@@ -1,0 +1,9 @@
+/// Why a profile has no credential brickauth can send.
+package enum CredentialError: Error, Equatable, Sendable {
+  /// OAuth with no cached token, or an expired one: the user must `login`.
+  case loginRequired(profile: String?, reason: String)
+  /// An auth type brickauth does not mint itself (Azure, Google, basic, OIDC, metadata service, M2M for now).
+  case unsupportedAuthType(profile: String?, authType: String)
+  /// The token cache file exists but cannot be used.
+  case tokenCacheUnusable(path: String, reason: String)
+}

@@ -1,0 +1,76 @@
+package import Foundation
+
+/// A running ``DatabricksSandbox`` with a throwaway home whose config points at it: what `brickauth --sandbox`
+/// serves, so a first run works with no account and never touches the user's real files.
+///
+/// Profiles: `admin` (the workspace admin's PAT, the default), `user` (an ordinary user's PAT) and `needs-login`
+/// (the same workspace with no credential: OAuth through `login`). The admin also has an "old laptop" token with a
+/// fixed id (``oldLaptopTokenID``), so examples can revoke something they did not create first.
+///
+/// ```swift
+/// let session = try SandboxSession()
+/// let services = Services(environment: session.environment(replacing: ProcessInfo.processInfo.environment))
+/// ...
+/// await session.close()
+/// ```
+package final class SandboxSession: Sendable {
+  package static let profiles = ["admin", "user", "needs-login"]
+  package static let oldLaptopTokenID = "0f1d1a970f1d1a970f1d1a970f1d1a970f1d1a970f1d1a970f1d1a970f1d1a97"
+
+  package let sandbox: DatabricksSandbox
+  package let directory: URL
+  package var configFile: URL { directory.appendingPathComponent(".databrickscfg") }
+
+  /// Starts a sandbox on a free loopback port and writes the home under `parent`.
+  package init(in parent: URL = FileManager.default.temporaryDirectory) throws {
+    sandbox = try DatabricksSandbox()
+    sandbox.workspace.addToken(
+      id: Self.oldLaptopTokenID,
+      comment: "old laptop",
+      owner: SandboxSeed.admin,
+      ageSeconds: 400 * 86_400
+    )
+    directory = parent.appendingPathComponent("brickauth-sandbox-\(UUID().uuidString.lowercased())", isDirectory: true)
+    try FileManager.default.createDirectory(
+      at: directory,
+      withIntermediateDirectories: true,
+      attributes: [.posixPermissions: 0o700]
+    )
+    let host = sandbox.baseURL.absoluteString
+    let config = """
+      ; A throwaway config for brickauth --sandbox: an emulated workspace on this machine.
+      [admin]
+      host = \(host)
+      token = \(sandbox.adminToken)
+
+      [user]
+      host = \(host)
+      token = \(sandbox.userToken)
+
+      [needs-login]
+      host = \(host)
+      auth_type = databricks-cli
+
+      [__settings__]
+      default_profile = admin
+
+      """
+    try Data(config.utf8).write(to: configFile)
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: configFile.path)
+  }
+
+  /// `environment` with this home in place of the user's: `HOME` and `DATABRICKS_CONFIG_FILE` set, and every other
+  /// `DATABRICKS_*` variable removed so nothing of the user's setup leaks into the sandbox session.
+  package func environment(replacing environment: [String: String]) -> [String: String] {
+    var result = environment.filter { !$0.key.hasPrefix("DATABRICKS_") }
+    result["HOME"] = directory.path
+    result["DATABRICKS_CONFIG_FILE"] = configFile.path
+    return result
+  }
+
+  /// Stops the sandbox and deletes the home.
+  package func close() async {
+    await sandbox.stop()
+    try? FileManager.default.removeItem(at: directory)
+  }
+}

@@ -1,0 +1,133 @@
+import Databricks
+import Foundation
+import JSON
+import JSONRPC
+
+/// Lists every profile of the config file with its host, level, auth type and credential state, and no secrets.
+///
+/// Without `validate` it reads only local files (the config and the token cache, both cached until they change), so
+/// an editor can call it on every keystroke. A config file that does not exist is an empty list, not an error: that
+/// is a new user. With `validate`, every profile is also checked against its workspace (SCIM `Me`) or account, all
+/// at once, each within ``validationSeconds``, with progress as each finishes: as `databricks auth profiles` does.
+enum ListProfiles: RPCMethod {
+  static let name = "listProfiles"
+  static let validationSeconds = 5.0
+
+  struct Params: Decodable, Sendable {
+    var validate: Bool?
+  }
+
+  struct ProfileList: Encodable, Sendable {
+    var configFile: String
+    @ExplicitNull var defaultProfile: String?
+    var profiles: [Summary]
+  }
+
+  struct Summary: Encodable, Sendable {
+    var name: String
+    @ExplicitNull var host: String?
+    var accountId: String?
+    var workspaceId: String?
+    var level: String
+    var authType: String
+    var isDefault: Bool
+    var credential: Credential
+  }
+
+  struct Credential: Encodable, Sendable {
+    var kind: String
+    var cached: Bool
+    var expiresAt: String?
+  }
+
+  static func handle(_ params: Params, _ call: MethodCall) async throws -> JSONValue {
+    let services = call.services
+    let config = try await services.config.snapshot()
+    // A broken token cache must not hide the profiles: their OAuth tokens just show as not cached.
+    let tokens = try? await services.tokenCache.snapshot()
+    let list = try services.profileList.value(for: [config.version, tokens?.version ?? -1]) {
+      try JSONValueEncoder().encode(result(config.value, tokens?.value, services: services))
+    }
+    guard params.validate == true, case .object(var object) = list else { return list }
+    let names = config.value?.profiles.compactMap(\.name) ?? []
+    let checks = await validate(names, call)
+    object["profiles"] = .array(
+      (list["profiles"]?.arrayValue ?? []).map { summary in
+        guard case .object(var fields) = summary, let name = fields["name"]?.stringValue, let check = checks[name]
+        else { return summary }
+        fields["valid"] = .bool(check == nil)
+        if let check { fields["error"] = check.jsonValue }
+        return .object(fields)
+      }
+    )
+    return .object(object)
+  }
+
+  /// Checks every profile concurrently; `nil` means valid. Progress reports each as it finishes.
+  static func validate(_ names: [String], _ call: MethodCall) async -> [String: RPCError?] {
+    let services = call.services
+    return await withTaskGroup(of: (String, RPCError?).self) { group in
+      for name in names {
+        group.addTask {
+          do {
+            try await withDeadline(seconds: validationSeconds, what: "Checking the profile \(name)") {
+              let session = try await services.sessions.session(for: name)
+              let api = session.workspace(services.client)
+              if session.profile.level == .account, let account = session.profile.accountId {
+                try await api.listAccountWorkspaces(accountId: account)
+              } else {
+                _ = try await api.currentUser()
+              }
+            }
+            return (name, nil)
+          } catch {
+            return (name, RPCError(error))
+          }
+        }
+      }
+      var results: [String: RPCError?] = [:]
+      for await (name, error) in group {
+        results[name] = error
+        call.request.reportProgress(
+          Double(results.count),
+          total: Double(names.count),
+          message: "Checked \(results.count) of \(names.count) profiles"
+        )
+      }
+      return results
+    }
+  }
+
+  static func result(_ config: ConfigFile?, _ tokens: TokenCacheFile?, services: Services) -> ProfileList {
+    let defaultName = services.resolver.defaultProfileName(in: config)
+    return ProfileList(
+      configFile: services.config.path,
+      defaultProfile: defaultName,
+      profiles: (config?.profiles ?? []).map { summary($0, isDefault: $0.name == defaultName, tokens: tokens) }
+    )
+  }
+
+  static func summary(_ profile: Profile, isDefault: Bool, tokens: TokenCacheFile?) -> Summary {
+    var credential = Credential(kind: profile.credentialKind.rawValue, cached: false)
+    switch profile.credentialKind {
+    case .pat:
+      credential.cached = true
+    case .oauth:
+      let entry = TokenCacheFile.keys(for: profile).lazy.compactMap { tokens?.entry($0) }.first
+      credential.cached = entry != nil
+      credential.expiresAt = entry?.expiry.map(RFC3339.utcString)
+    case .m2m, .other, .none:
+      break
+    }
+    return Summary(
+      name: profile.name ?? "",
+      host: profile.host?.url,
+      accountId: profile.accountId,
+      workspaceId: profile.workspaceId,
+      level: profile.level.rawValue,
+      authType: profile.authType,
+      isDefault: isDefault,
+      credential: credential
+    )
+  }
+}

@@ -1,0 +1,52 @@
+import Databricks
+import Foundation
+
+/// Token lists kept for paging: `listTokens` fetches the whole list once, and `cursor` pages through that snapshot.
+///
+/// Databricks' list endpoints have no paging, and a workspace can have tens of thousands of tokens, more than one
+/// output line should carry. Paging over a snapshot (rather than re-listing) keeps pages consistent while tokens
+/// come and go. Snapshots expire after ``lifetime`` and at most ``capacity`` are kept.
+package actor TokenListings {
+  static let lifetime: TimeInterval = 600
+  static let capacity = 32
+
+  private var snapshots: [String: (tokens: [TokenInfo], created: Date, query: String)] = [:]
+
+  package init() {}
+
+  /// Keeps `tokens` and returns the cursor of the page starting at `offset`, or `nil` when nothing is left.
+  func store(_ tokens: [TokenInfo], query: String, nextOffset offset: Int) -> String? {
+    guard offset < tokens.count else { return nil }
+    expire()
+    if snapshots.count >= Self.capacity, let oldest = snapshots.min(by: { $0.value.created < $1.value.created }) {
+      snapshots[oldest.key] = nil
+    }
+    let id = UUID().uuidString.lowercased()
+    snapshots[id] = (tokens, Date(), query)
+    return "\(id).\(offset)"
+  }
+
+  /// The snapshot and offset a cursor names, if it is still kept and belongs to the same query.
+  func resume(_ cursor: String, query: String) -> (tokens: [TokenInfo], offset: Int, id: String)? {
+    expire()
+    let parts = cursor.split(separator: ".")
+    guard parts.count == 2, let offset = Int(parts[1]), offset >= 0, let snapshot = snapshots[String(parts[0])],
+      snapshot.query == query
+    else { return nil }
+    return (snapshot.tokens, offset, String(parts[0]))
+  }
+
+  /// The cursor of the next page of an existing snapshot (`nil` at the end, which also drops the snapshot).
+  func cursor(after offset: Int, in id: String) -> String? {
+    guard let snapshot = snapshots[id], offset < snapshot.tokens.count else {
+      snapshots[id] = nil
+      return nil
+    }
+    return "\(id).\(offset)"
+  }
+
+  private func expire() {
+    let now = Date()
+    snapshots = snapshots.filter { now.timeIntervalSince($0.value.created) < Self.lifetime }
+  }
+}
