@@ -133,6 +133,10 @@ let package = Package(
     .testTarget(
       name: "ServerTests",
       dependencies: [
+        "Databricks",
+        "JSON",
+        "JSONRPC",
+        "Sandbox",
         "Server",
         "TestSupport",
       ],

@@ -22,8 +22,11 @@ package final class SandboxSession: Sendable {
   package var configFile: URL { directory.appendingPathComponent(".databrickscfg") }
 
   /// Starts a sandbox on a free loopback port and writes the home under `parent`.
-  package init(in parent: URL = FileManager.default.temporaryDirectory) throws {
-    sandbox = try DatabricksSandbox()
+  package init(
+    in parent: URL = FileManager.default.temporaryDirectory,
+    configuration: SandboxConfiguration = SandboxConfiguration()
+  ) throws {
+    sandbox = try DatabricksSandbox(configuration: configuration)
     sandbox.workspace.addToken(
       id: Self.oldLaptopTokenID,
       comment: "old laptop",

@@ -1,3 +1,4 @@
+package import Databricks
 import Foundation
 package import JSON
 package import JSONRPC
@@ -12,8 +13,8 @@ package struct InProcessServer: Sendable {
   /// The names of the methods served (the method table, plus test methods when enabled).
   package let connectionMethodNames: [String]
 
-  package init(environment: [String: String] = [:], testMethods: Bool = true) {
-    services = Services(environment: environment, testMethods: testMethods)
+  package init(environment: [String: String] = [:], testMethods: Bool = true, client: RESTClient? = nil) {
+    services = Services(environment: environment, testMethods: testMethods, client: client)
     let handlers = MethodTable.handlers(services: services)
     connectionMethodNames = handlers.map(\.name)
     connection = Connection(handlers: handlers, writer: writer)

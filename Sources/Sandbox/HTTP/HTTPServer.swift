@@ -182,8 +182,13 @@ package final class HTTPServer: Sendable {
   private func answer(_ request: HTTPRequest, on fd: Int32) -> Bool {
     let reply = handler(request)
     if reply.delaySeconds > 0 {
-      let stopped = state.wait(until: { $0.stopping }, timeoutSeconds: reply.delaySeconds) { $0.stopping }
-      if stopped { return false }
+      // Wait in short slices, so a client that gives up (a timeout, a cancelled request) closes the connection
+      // here at once, as with a real server, instead of holding it for the whole delay.
+      let deadline = Date(timeIntervalSinceNow: reply.delaySeconds)
+      while case let remaining = deadline.timeIntervalSinceNow, remaining > 0 {
+        let stopped = state.wait(until: { $0.stopping }, timeoutSeconds: min(0.02, remaining)) { $0.stopping }
+        if stopped || LoopbackSocket.peerHasClosed(fd) { return false }
+      }
     }
     switch reply.action {
     case .dropConnection:

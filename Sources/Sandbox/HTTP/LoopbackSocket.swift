@@ -77,6 +77,13 @@ enum LoopbackSocket {
   }
 
   /// Writes every byte; `false` when the peer is gone. Never raises `SIGPIPE`, which would kill the test process.
+  /// Whether the peer has closed its end: a read would return end-of-file. Peeks without consuming bytes, and
+  /// without blocking, so pipelined requests already waiting are left where they are.
+  static func peerHasClosed(_ fd: Int32) -> Bool {
+    var byte: UInt8 = 0
+    return recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) == 0
+  }
+
   static func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
     #if canImport(Glibc)
       let flags = Int32(MSG_NOSIGNAL)

@@ -1,0 +1,68 @@
+package import Databricks
+import Foundation
+package import JSON
+import JSONRPC
+package import Sandbox
+
+/// The server in-process, talking real HTTP to a fresh sandbox workspace through its `admin`, `user` and
+/// `needs-login` profiles: the rung of the test ladder where methods meet a network that behaves like Databricks.
+///
+/// The HTTP client has short timeouts and a small retry budget, so fault tests finish quickly.
+///
+/// ```swift
+/// let world = try SandboxedServer()
+/// defer { Task { await world.close() } }
+/// let created = try await world.server.call("createToken", params: ["comment": "ci"])
+/// ```
+package struct SandboxedServer: Sendable {
+  package let session: SandboxSession
+  package let server: InProcessServer
+  package var sandbox: DatabricksSandbox { session.sandbox }
+  /// Every call gets its own id: responses are matched by id, and an id may be reused only once answered.
+  private let nextID = Locked<Int64>(1)
+
+  package init(
+    configuration: SandboxConfiguration = SandboxConfiguration(),
+    requestTimeoutSeconds: Int = 2,
+    retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4, budgetSeconds: 4, initialBackoffSeconds: 0.05)
+  ) throws {
+    session = try SandboxSession(configuration: configuration)
+    let client = RESTClient(
+      userAgent: "brickauth-tests",
+      requestTimeoutSeconds: requestTimeoutSeconds,
+      retryPolicy: retryPolicy
+    )
+    server = InProcessServer(environment: session.environment(replacing: [:]), testMethods: true, client: client)
+  }
+
+  /// Calls `method` and returns its `result`, or throws the `error` object it answered with.
+  package func result(_ method: String, _ params: JSONValue? = nil) async throws -> JSONValue {
+    let response = try await call(method, params)
+    if let error = response["error"] { throw AnsweredError(error: error) }
+    return response["result"] ?? .null
+  }
+
+  /// Calls `method` and returns the `error` object it answered with (`.null` if it succeeded).
+  package func error(_ method: String, _ params: JSONValue? = nil) async throws -> JSONValue {
+    try await call(method, params)["error"] ?? .null
+  }
+
+  /// Calls `method` with a fresh id and returns the whole response.
+  package func call(_ method: String, _ params: JSONValue? = nil) async throws -> JSONValue {
+    let id = nextID.withLock { id in
+      defer { id += 1 }
+      return id
+    }
+    return try await server.call(method, id: .int(id), params: params)
+  }
+
+  package func close() async {
+    await session.close()
+  }
+}
+
+/// A call answered with an error where the test expected a result.
+package struct AnsweredError: Error, CustomStringConvertible {
+  package var error: JSONValue
+  package var description: String { "answered with error \(String(decoding: JSONWriter.bytes(error), as: UTF8.self))" }
+}
