@@ -59,6 +59,21 @@ package struct SandboxedServer: Sendable {
   package func close() async {
     await session.close()
   }
+
+  /// Runs `body` with a fresh sandbox and server, and always stops the sandbox afterwards.
+  package static func with(
+    _ configuration: SandboxConfiguration = SandboxConfiguration(),
+    _ body: (SandboxedServer) async throws -> Void
+  ) async throws {
+    let world = try SandboxedServer(configuration: configuration)
+    do {
+      try await body(world)
+    } catch {
+      await world.close()
+      throw error
+    }
+    await world.close()
+  }
 }
 
 /// A call answered with an error where the test expected a result.

@@ -12,19 +12,8 @@ import Testing
   static let list = "/api/2.0/token/list"
   static let create = "/api/2.0/token/create"
 
-  func withWorld(_ body: (SandboxedServer) async throws -> Void) async throws {
-    let world = try SandboxedServer()
-    do {
-      try await body(world)
-    } catch {
-      await world.close()
-      throw error
-    }
-    await world.close()
-  }
-
   @Test func retries429HonouringRetryAfter() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       world.sandbox.injectFault(.tooManyRequests(retryAfterSeconds: 1), path: Self.list, times: 2)
       let started = Date()
       let result = try await world.result("listTokens")
@@ -35,7 +24,7 @@ import Testing
   }
 
   @Test func gives429UpWhenRetryAfterIsPastTheBudget() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       world.sandbox.injectFault(.tooManyRequests(retryAfterSeconds: 30), path: Self.list, times: 1)
       let error = try await world.error("listTokens")
       #expect(error["code"] == -31008)
@@ -47,7 +36,7 @@ import Testing
   }
 
   @Test func retries503ThenSucceeds() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       world.sandbox.injectFault(.serviceUnavailable(), path: Self.create, times: 1)
       let created = try await world.result("createToken", ["comment": "after 503"])
       #expect(created["comment"] == "after 503")
@@ -57,7 +46,7 @@ import Testing
   }
 
   @Test func aPersistent5xxIsAnUpstreamErrorWithItsStatus() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       let body: JSONValue = ["error_code": "INTERNAL_ERROR", "message": "boom"]
       world.sandbox.injectFault(.respond(status: 500, body: body, retryAfterSeconds: nil), path: Self.list, times: 1)
       let error = try await world.error("listTokens")
@@ -69,7 +58,7 @@ import Testing
   }
 
   @Test func aDroppedConnectionIsRetriedOnlyWhenRepeatingIsHarmless() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       world.sandbox.injectFault(.dropConnection, path: Self.list, times: 1)
       #expect(try await world.result("listTokens")["tokens"]?.arrayValue?.count == 2)
       #expect(world.sandbox.callCount("GET", Self.list) == 2)
@@ -84,7 +73,7 @@ import Testing
   }
 
   @Test func aHangingServerTimesOut() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       world.sandbox.injectFault(.delay(seconds: 10), path: Self.create, times: 1)
       let started = Date()
       let error = try await world.error("createToken")
@@ -94,7 +83,7 @@ import Testing
   }
 
   @Test func aSlowCallDoesNotHoldUpAFastOne() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       world.sandbox.injectFault(.delay(seconds: 3), path: Self.list, times: 1)
       world.server.connection.receive(#"{"jsonrpc":"2.0","id":"slow","method":"listTokens"}"#)
       let fast = try await world.result("getTokenSettings")
@@ -105,7 +94,7 @@ import Testing
   }
 
   @Test func cancellingARequestCancelsItsHTTPCall() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       world.sandbox.injectFault(.delay(seconds: 20), path: Self.list, times: 1)
       world.server.connection.receive(#"{"jsonrpc":"2.0","id":"c","method":"listTokens"}"#)
       let deadline = Date(timeIntervalSinceNow: 10)
@@ -125,7 +114,7 @@ import Testing
   }
 
   @Test func validateChecksEveryProfileLive() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       // A profile whose workspace is gone: a port nothing listens on.
       let closed = try DatabricksSandbox()
       let deadURL = closed.baseURL.absoluteString

@@ -7,22 +7,8 @@ import Testing
 
 /// The token methods through the real handlers and `RESTClient`, over loopback HTTP to a sandbox workspace.
 @Suite(.timeLimit(.minutes(1))) struct TokenMethodsTests {
-  func withWorld(
-    _ configuration: SandboxConfiguration = SandboxConfiguration(),
-    _ body: (SandboxedServer) async throws -> Void
-  ) async throws {
-    let world = try SandboxedServer(configuration: configuration)
-    do {
-      try await body(world)
-    } catch {
-      await world.close()
-      throw error
-    }
-    await world.close()
-  }
-
   @Test func createsATokenThatTheWorkspaceKnowsAndThatWorks() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       let created = try await world.result("createToken", ["comment": "ci", "lifetimeSeconds": 3600])
       let id = try #require(created["tokenId"]?.stringValue)
       let value = try #require(created["tokenValue"]?.stringValue)
@@ -37,7 +23,7 @@ import Testing
   }
 
   @Test func refusesBadParamsBeforeAnyNetworkCall() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       let zero = try await world.error("createToken", ["lifetimeSeconds": 0])
       #expect(zero["code"] == -32602)
       #expect(
@@ -56,7 +42,7 @@ import Testing
   }
 
   @Test func createsTokensOnBehalfOfAServicePrincipalAsAnAdminOnly() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       let applicationId = JSONValue.string(try #require(world.sandbox.servicePrincipal.applicationID))
       let created = try await world.result("createToken", ["applicationId": applicationId, "comment": "robot"])
       let id = try #require(created["tokenId"]?.stringValue)
@@ -73,7 +59,7 @@ import Testing
     var configuration = SandboxConfiguration()
     configuration.tokenQuotaPerUser = 3  // the admin already holds its bootstrap and "old laptop" tokens
     configuration.workspaceConf = ["maxTokenLifetimeDays": "1"]
-    try await withWorld(configuration) { world in
+    try await SandboxedServer.with(configuration) { world in
       let tooLong = try await world.error("createToken", ["lifetimeSeconds": 172_800])
       #expect(tooLong["code"] == -31007)
       #expect(tooLong["data"]?["kind"] == "policy_violation")
@@ -86,7 +72,7 @@ import Testing
   }
 
   @Test func listsOwnAndWorkspaceTokensWithFilters() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       _ = try await world.result("createToken", ["comment": "mine"])
       _ = try await world.result("createToken", ["profile": "user", "comment": "theirs"])
       let own = try await world.result("listTokens")
@@ -114,7 +100,7 @@ import Testing
   }
 
   @Test func pagesThroughASnapshot() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       for index in 0..<23 { _ = try await world.result("createToken", ["comment": .string("t\(index)")]) }
       var seen: [String] = []
       var cursor: JSONValue = .null
@@ -138,7 +124,7 @@ import Testing
   }
 
   @Test func aCursorOnlyContinuesItsOwnListing() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       for index in 0..<3 { _ = try await world.result("createToken", ["comment": .string("t\(index)")]) }
       let first = try await world.result("listTokens", ["limit": 2])
       let cursor = try #require(first["nextCursor"])
@@ -148,7 +134,7 @@ import Testing
   }
 
   @Test func revokesOneTokenOrReportsWhyNot() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       let revoked = try await world.result("revokeToken", ["tokenId": .string(SandboxSession.oldLaptopTokenID)])
       #expect(revoked == ["revoked": [.string(SandboxSession.oldLaptopTokenID)], "failed": []])
       #expect(!world.sandbox.workspace.tokens.contains { $0.id == SandboxSession.oldLaptopTokenID })
@@ -161,7 +147,7 @@ import Testing
   }
 
   @Test func revokesInBulkWithPerItemResultsAndProgress() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       let created = try await world.result("createToken", ["profile": "user"])
       let userToken = try #require(created["tokenId"])
       let ids: [JSONValue] = [.string(SandboxSession.oldLaptopTokenID), "missing", userToken, "missing"]
@@ -184,7 +170,7 @@ import Testing
   }
 
   @Test func cancellingABulkRevokeStopsBetweenItemsAndReportsWhatWasDone() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       var ids: [JSONValue] = []
       for _ in 0..<8 {
         ids.append(try #require(try await world.result("createToken")["tokenId"]))
@@ -221,7 +207,7 @@ import Testing
   }
 
   @Test func readsAndChangesTheTokenPolicy() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       #expect(try await world.result("getTokenSettings") == ["maxTokenLifetimeDays": 0, "tokensEnabled": true])
       #expect(try await world.result("setMaxLifetime", ["days": 90]) == ["maxTokenLifetimeDays": 90, "previous": 0])
       #expect(try await world.result("getTokenSettings", ["profile": "user"])["maxTokenLifetimeDays"] == 90)
@@ -234,7 +220,7 @@ import Testing
   }
 
   @Test func disablingTokensIsAPolicyEveryPATThenMeets() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       #expect(
         try await world.result("setTokensEnabled", ["enabled": false]) == ["tokensEnabled": false, "previous": true]
       )
@@ -246,7 +232,7 @@ import Testing
   }
 
   @Test func aRevokedOrMissingCredentialIsAuthRequired() async throws {
-    try await withWorld { world in
+    try await SandboxedServer.with { world in
       world.sandbox.revokeToken(value: world.sandbox.userToken)
       let revoked = try await world.error("listTokens", ["profile": "user"])
       #expect(revoked["code"] == -31001)
