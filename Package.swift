@@ -35,7 +35,9 @@ let package = Package(
     .executableTarget(
       name: "brickauth-bench",
       dependencies: [
-        "JSONRPC"
+        "JSON",
+        "JSONRPC",
+        "Sandbox",
       ],
       swiftSettings: globalSwiftSettings
     ),

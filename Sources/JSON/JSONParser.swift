@@ -43,6 +43,27 @@ package enum JSONParser {
     try data.withUnsafeBytes { buffer in Result { () throws(JSONParseError) in try parse(buffer) } }.get()
   }
 
+  /// Parses a top-level object, but hands each element of its array member `arrayKey` to `element` as soon as it is
+  /// parsed instead of building that array; returns the other members.
+  ///
+  /// For answers that are one huge list (`{"token_infos": [50,000 objects]}`): the caller converts each element
+  /// and drops it, so the whole tree never exists at once. A missing or non-array member is simply returned.
+  package static func parseObject(
+    _ data: Data,
+    streamingArray arrayKey: String,
+    _ element: (JSONValue) throws(JSONParseError) -> Void
+  ) throws(JSONParseError) -> [String: JSONValue] {
+    try data.withUnsafeBytes { buffer in
+      Result { () throws(JSONParseError) in
+        guard let base = buffer.baseAddress, !buffer.isEmpty else {
+          throw JSONParseError(offset: 0, reason: Reason.endOfInput)
+        }
+        var parser = Parser(base: base.assumingMemoryBound(to: UInt8.self), count: buffer.count)
+        return try parser.parseObject(streamingArray: arrayKey, element)
+      }
+    }.get()
+  }
+
   package static func parse(_ string: String) throws(JSONParseError) -> JSONValue {
     var string = string
     return try string.withUTF8 { buffer in
@@ -132,6 +153,69 @@ private struct Parser: ~Copyable {
     skipWhitespace()
     guard index == count else { throw failure(Reason.trailingCharacters) }
     return value
+  }
+
+  /// See ``JSONParser/parseObject(_:streamingArray:_:)``.
+  mutating func parseObject(
+    streamingArray arrayKey: String,
+    _ element: (JSONValue) throws(JSONParseError) -> Void
+  ) throws(JSONParseError) -> [String: JSONValue] {
+    skipWhitespace()
+    guard index < count else { throw failure(Reason.endOfInput) }
+    guard base[index] == ASCII.openBrace else { throw failure(Reason.unexpectedCharacter) }
+    index += 1
+    skipWhitespace()
+    var members: [String: JSONValue] = [:]
+    if index < count, base[index] == ASCII.closeBrace {
+      index += 1
+    } else {
+      members: while true {
+        skipWhitespace()
+        guard index < count else { throw failure(Reason.endOfInput) }
+        guard base[index] == ASCII.quote else { throw failure(Reason.expectedKey) }
+        index += 1
+        let key = try parseString()
+        skipWhitespace()
+        guard index < count else { throw failure(Reason.endOfInput) }
+        guard base[index] == ASCII.colon else { throw failure(Reason.expectedColon) }
+        index += 1
+        skipWhitespace()
+        if key == arrayKey, index < count, base[index] == ASCII.openBracket {
+          index += 1
+          skipWhitespace()
+          if index < count, base[index] == ASCII.closeBracket {
+            index += 1
+          } else {
+            elements: while true {
+              try element(try parseValue())
+              skipWhitespace()
+              guard index < count else { throw failure(Reason.endOfInput) }
+              switch base[index] {
+              case ASCII.comma: index += 1
+              case ASCII.closeBracket:
+                index += 1
+                break elements
+              default: throw failure(Reason.expectedCommaOrBracket)
+              }
+            }
+          }
+        } else {
+          members[key] = try parseValue()
+        }
+        skipWhitespace()
+        guard index < count else { throw failure(Reason.endOfInput) }
+        switch base[index] {
+        case ASCII.comma: index += 1
+        case ASCII.closeBrace:
+          index += 1
+          break members
+        default: throw failure(Reason.expectedCommaOrBrace)
+        }
+      }
+    }
+    skipWhitespace()
+    guard index == count else { throw failure(Reason.trailingCharacters) }
+    return members
   }
 
   func failure(_ reason: String, at offset: Int? = nil) -> JSONParseError {

@@ -38,7 +38,7 @@ package final class Connection: Sendable {
   ///   thread). This is the input backpressure: a client pipelining 200,000 requests fills the pipe and waits,
   ///   instead of the service holding 200,000 tasks in memory. Notifications never wait, so a cancellation already
   ///   read is never queued behind work.
-  package init(handlers: [MethodHandler], writer: any MessageWriter, maxActive: Int = 1024) {
+  package init(handlers: [MethodHandler], writer: any MessageWriter, maxActive: Int = 256) {
     self.handlers = Dictionary(handlers.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
     self.writer = writer
     self.maxActive = max(1, maxActive)

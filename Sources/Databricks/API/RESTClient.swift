@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 package import JSON
 
 #if canImport(FoundationNetworking)
@@ -17,7 +17,7 @@ package import JSON
 /// ```
 package final class RESTClient: Sendable {
   package let retryPolicy: RetryPolicy
-  private let session: URLSession
+  private let sessions: SessionHolder
   private let userAgent: String
 
   /// - Parameters:
@@ -35,13 +35,9 @@ package final class RESTClient: Sendable {
     configuration.httpCookieStorage = nil
     configuration.httpShouldSetCookies = false
     configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-    session = URLSession(configuration: configuration)
+    sessions = SessionHolder(configuration: configuration)
     self.userAgent = userAgent
     self.retryPolicy = retryPolicy
-  }
-
-  deinit {
-    session.invalidateAndCancel()
   }
 
   /// Sends `request` to `host` and returns the decoded JSON body (`nil` for an empty one).
@@ -49,6 +45,18 @@ package final class RESTClient: Sendable {
   ///   from any error text.
   /// - Throws: ``APIError``, or `CancellationError` when the task is cancelled.
   package func send(_ request: APIRequest, host: DatabricksHost, bearer: String?) async throws -> JSONValue? {
+    let data = try await sendForBody(request, host: host, bearer: bearer)
+    guard !data.isEmpty else { return nil }
+    do {
+      return try JSONParser.parse(data)
+    } catch {
+      throw Self.notJSON(host.url)
+    }
+  }
+
+  /// Sends `request` and returns the raw body of the successful answer, for callers that decode it their own way
+  /// (a 50,000-token list is decoded element by element rather than as one tree).
+  package func sendForBody(_ request: APIRequest, host: DatabricksHost, bearer: String?) async throws -> Data {
     guard host.isAllowedForRequests, var components = URLComponents(string: host.url + request.path) else {
       throw APIError(.network, "Refusing to send credentials to \(host.url): use https://", host: host.url)
     }
@@ -74,9 +82,9 @@ package final class RESTClient: Sendable {
       let failure: RetryPolicy.Failure
       let error: APIError
       do {
-        let (data, response) = try await session.data(for: urlRequest)
+        let (data, response) = try await sessions.session().data(for: urlRequest)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        if (200..<300).contains(status) { return try Self.decode(data, host: host.url) }
+        if (200..<300).contains(status) { return data }
         let retryAfter = RetryPolicy.retryAfterSeconds(
           (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After")
         )
@@ -108,14 +116,9 @@ package final class RESTClient: Sendable {
     }
   }
 
-  private static func decode(_ data: Data, host: String) throws -> JSONValue? {
-    guard !data.isEmpty else { return nil }
-    do {
-      return try JSONParser.parse(Array(data)[...])
-    } catch {
-      // An HTML login page for a 2xx (an account host asked for a workspace API, Private Link) lands here.
-      throw APIError(.upstream, "\(host) answered with something that is not JSON", host: host)
-    }
+  /// An HTML login page for a 2xx (an account host asked for a workspace API, Private Link) lands here.
+  package static func notJSON(_ host: String) -> APIError {
+    APIError(.upstream, "\(host) answered with something that is not JSON", host: host)
   }
 
   private static let notConnectedCodes: Set<URLError.Code> = [
@@ -133,5 +136,27 @@ package final class RESTClient: Sendable {
       "TLS with \(host) failed"
     default: "Network error talking to \(host) (URLError \(error.code.rawValue))"
     }
+  }
+}
+
+/// Creates the process's `URLSession` on first use: on Linux a `URLSession` starts libcurl, which costs start-up
+/// time and memory that a process answering only `listProfiles` or `ping` should not pay.
+private actor SessionHolder {
+  private let configuration: URLSessionConfiguration
+  private var created: URLSession?
+
+  init(configuration: URLSessionConfiguration) {
+    self.configuration = configuration
+  }
+
+  func session() -> URLSession {
+    if let created { return created }
+    let session = URLSession(configuration: configuration)
+    created = session
+    return session
+  }
+
+  deinit {
+    created?.invalidateAndCancel()
   }
 }

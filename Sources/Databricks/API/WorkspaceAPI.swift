@@ -28,7 +28,7 @@ package struct WorkspaceAPI: Sendable {
   }
 
   package func listOwnTokens() async throws -> [TokenInfo] {
-    tokenInfos(try await send(APIRequest("GET", "/api/2.0/token/list")))
+    try await tokenInfos(APIRequest("GET", "/api/2.0/token/list"))
   }
 
   package func revokeOwnToken(_ tokenId: String) async throws {
@@ -51,7 +51,7 @@ package struct WorkspaceAPI: Sendable {
     var query: [(String, String)] = []
     if let createdById { query.append(("created_by_id", createdById)) }
     if let createdByUsername { query.append(("created_by_username", createdByUsername)) }
-    return tokenInfos(try await send(APIRequest("GET", "/api/2.0/token-management/tokens", query: query)))
+    return try await tokenInfos(APIRequest("GET", "/api/2.0/token-management/tokens", query: query))
   }
 
   package func revokeWorkspaceToken(_ tokenId: String) async throws {
@@ -107,8 +107,21 @@ package struct WorkspaceAPI: Sendable {
   }
 
   /// `{"token_infos": [...]}`, or `{}` when the list is empty (proto3 JSON omits empty lists, facts §9).
-  private func tokenInfos(_ answer: JSONValue?) -> [TokenInfo] {
-    (answer?["token_infos"]?.arrayValue ?? []).compactMap(TokenInfo.init(json:))
+  ///
+  /// Decoded one element at a time: a workspace can have tens of thousands of tokens, and holding the parsed tree of
+  /// the whole answer next to the result more than doubled the memory a listing needs.
+  private func tokenInfos(_ request: APIRequest) async throws -> [TokenInfo] {
+    let body = try await client.sendForBody(request, host: host, bearer: bearer)
+    guard !body.isEmpty else { return [] }
+    var tokens: [TokenInfo] = []
+    do {
+      _ = try JSONParser.parseObject(body, streamingArray: "token_infos") { element in
+        if let token = TokenInfo(json: element) { tokens.append(token) }
+      }
+    } catch {
+      throw RESTClient.notJSON(host.url)
+    }
+    return tokens
   }
 
   private func createdToken(_ answer: JSONValue?) throws -> CreatedToken {
