@@ -170,15 +170,7 @@ private struct Parser: ~Copyable {
       index += 1
     } else {
       members: while true {
-        skipWhitespace()
-        guard index < count else { throw failure(Reason.endOfInput) }
-        guard base[index] == ASCII.quote else { throw failure(Reason.expectedKey) }
-        index += 1
-        let key = try parseString()
-        skipWhitespace()
-        guard index < count else { throw failure(Reason.endOfInput) }
-        guard base[index] == ASCII.colon else { throw failure(Reason.expectedColon) }
-        index += 1
+        let key = try parseKey()
         skipWhitespace()
         if key == arrayKey, index < count, base[index] == ASCII.openBracket {
           index += 1
@@ -327,6 +319,11 @@ private struct Parser: ~Copyable {
 
   /// Parses `"key":` and pushes a member whose value is still to come.
   mutating func beginMember() throws(JSONParseError) {
+    pendingMembers.push((key: try parseKey(), value: .null))
+  }
+
+  /// Parses `"key":` (with the whitespace around it) and returns the key.
+  mutating func parseKey() throws(JSONParseError) -> String {
     skipWhitespace()
     guard index < count else { throw failure(Reason.endOfInput) }
     guard base[index] == ASCII.quote else { throw failure(Reason.expectedKey) }
@@ -336,7 +333,7 @@ private struct Parser: ~Copyable {
     guard index < count else { throw failure(Reason.endOfInput) }
     guard base[index] == ASCII.colon else { throw failure(Reason.expectedColon) }
     index += 1
-    pendingMembers.push((key: key, value: .null))
+    return key
   }
 
   mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
