@@ -139,9 +139,10 @@ class Sandbox:
 
         threading.Thread(target=drain, daemon=True).start()
         if not ready.wait(START_TIMEOUT_S) or not (self.url and self.config_file):
-            self.stop()
+            code = self.stop()
+            why = f"exited with {code}" if ready.is_set() else f"did not announce it within {START_TIMEOUT_S} s"
             raise RuntimeError(
-                f"brickauth --sandbox did not announce its URL and config within {START_TIMEOUT_S} s; stderr:\n"
+                f"brickauth --sandbox {why} instead of serving a sandbox URL and config; stderr:\n"
                 + "\n".join(self.stderr_lines)
             )
 
@@ -216,6 +217,10 @@ def main(binary):
 
     def check(name, body):
         nonlocal passed, failed
+        if sandbox.process.poll() is not None:
+            failed += 1
+            print(f"FAIL {name}: brickauth exited ({sandbox.process.returncode}) before this check", flush=True)
+            return
         started = time.monotonic()
         try:
             detail = body()
@@ -259,6 +264,16 @@ def main(binary):
 
         check("current_user.me (admin)", me(admin, ADMIN, ADMIN_ID, "Sandbox Admin", ["admins", "users"]))
         check("current_user.me (user)", me(user, USER, USER_ID, "Sandbox User", ["users"]))
+
+        asked = sandbox.calls().get("GET /.well-known/databricks-config", 0)
+        try:
+            urllib.request.urlopen(sandbox.url + "/.well-known/databricks-config", timeout=HTTP_TIMEOUT_S).close()
+        except urllib.error.HTTPError as error:
+            print(
+                f"note: the SDK asked for /.well-known/databricks-config {asked} times; the sandbox answers"
+                f" {error.code} (no host metadata yet), so the SDK fell back to the explicit configuration",
+                flush=True,
+            )
 
         # --- Token API: the caller's own tokens ----------------------------------------------------------------
 
