@@ -7,7 +7,7 @@ import JSONRPC
 /// It serves the Token, Token Management, Workspace Conf and SCIM `Me` APIs with the paths, JSON shapes, error
 /// bodies and policies of a real workspace, over real HTTP/1.1, so the client under test runs unchanged. Tests
 /// steer it directly: inject faults per path, add latency, count calls, expire or revoke credentials, move the
-/// clock.
+/// clock. A client in another process steers it over HTTP through `/__sandbox/` (see ``SandboxControl``).
 ///
 /// ```swift
 /// let sandbox = try DatabricksSandbox()
@@ -30,7 +30,9 @@ package final class DatabricksSandbox: Sendable {
     let workspace = try SandboxWorkspace(configuration: configuration)
     let faults = Locked(FaultPlan())
     let calls = Locked<[String: Int]>([:])
+    let control = SandboxControl(faults: faults, calls: calls, workspace: workspace)
     server = try HTTPServer { request in
+      if let answer = control.answer(request) { return HTTPServer.Reply(.respond(answer)) }
       let path = request.path
       calls.withLock { $0[Self.callKey(request.method, path), default: 0] += 1 }
       let (fault, latency) = faults.withLock { ($0.nextFault(method: request.method, path: path), $0.latencySeconds) }
