@@ -6,6 +6,8 @@ package struct APIRequest: Sendable, Equatable {
   package var path: String
   package var query: [(String, String)]
   package var body: JSONValue?
+  /// A form body (`application/x-www-form-urlencoded`, for OAuth token requests) instead of JSON.
+  package var form: [(String, String)]?
 
   package init(_ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil) {
     self.method = method
@@ -20,5 +22,6 @@ package struct APIRequest: Sendable, Equatable {
   package static func == (lhs: APIRequest, rhs: APIRequest) -> Bool {
     lhs.method == rhs.method && lhs.path == rhs.path && lhs.body == rhs.body
       && lhs.query.map { [$0.0, $0.1] } == rhs.query.map { [$0.0, $0.1] }
+      && lhs.form?.map { [$0.0, $0.1] } == rhs.form?.map { [$0.0, $0.1] }
   }
 }

@@ -44,8 +44,13 @@ package final class RESTClient: Sendable {
   /// - Parameter bearer: the access token or PAT; it goes only into the `Authorization` header, and is scrubbed
   ///   from any error text.
   /// - Throws: ``APIError``, or `CancellationError` when the task is cancelled.
-  package func send(_ request: APIRequest, host: DatabricksHost, bearer: String?) async throws -> JSONValue? {
-    let data = try await sendForBody(request, host: host, bearer: bearer)
+  package func send(
+    _ request: APIRequest,
+    host: DatabricksHost,
+    bearer: String?,
+    secrets: [String] = []
+  ) async throws -> JSONValue? {
+    let data = try await sendForBody(request, host: host, bearer: bearer, secrets: secrets)
     guard !data.isEmpty else { return nil }
     do {
       return try JSONParser.parse(data)
@@ -56,7 +61,13 @@ package final class RESTClient: Sendable {
 
   /// Sends `request` and returns the raw body of the successful answer, for callers that decode it their own way
   /// (a 50,000-token list is decoded element by element rather than as one tree).
-  package func sendForBody(_ request: APIRequest, host: DatabricksHost, bearer: String?) async throws -> Data {
+  /// - Parameter secrets: more values to scrub from error text (a refresh token or code in a form body).
+  package func sendForBody(
+    _ request: APIRequest,
+    host: DatabricksHost,
+    bearer: String?,
+    secrets extraSecrets: [String] = []
+  ) async throws -> Data {
     guard host.isAllowedForRequests, var components = URLComponents(string: host.url + request.path) else {
       throw APIError(.network, "Refusing to send credentials to \(host.url): use https://", host: host.url)
     }
@@ -69,11 +80,14 @@ package final class RESTClient: Sendable {
     urlRequest.setValue("application/json", forHTTPHeaderField: "Accept")
     urlRequest.setValue(userAgent, forHTTPHeaderField: "User-Agent")
     if let bearer { urlRequest.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
-    if let body = request.body {
+    if let form = request.form {
+      urlRequest.httpBody = Data(FormEncoding.encode(form).utf8)
+      urlRequest.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+    } else if let body = request.body {
       urlRequest.httpBody = Data(JSONWriter.bytes(body))
       urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
     }
-    let secrets = bearer.map { [$0] } ?? []
+    let secrets = (bearer.map { [$0] } ?? []) + extraSecrets
     let start = Date()
     var attempt = 0
     while true {

@@ -1,0 +1,136 @@
+package import Foundation
+import JSON
+
+/// The CLI's OAuth U2M client (`client_id=databricks-cli`, public, PKCE S256) against a workspace or account:
+/// endpoint discovery, the authorization URL, the code exchange and refresh (facts §2).
+///
+/// ```swift
+/// let oauth = OAuthClient(client: rest)
+/// let endpoints = try await oauth.endpoints(for: profile)
+/// let url = OAuthClient.authorizationURL(endpoints, redirectURI: "http://localhost:8020", scopes: scopes,
+///                                        state: state, challenge: challenge)
+/// let token = try await oauth.exchange(code, verifier: verifier, redirectURI: redirect, at: endpoints)
+/// ```
+package struct OAuthClient: Sendable {
+  package static let clientID = "databricks-cli"
+  package static let defaultScopes = ["all-apis"]
+
+  /// Where to send the user and where to exchange codes.
+  package struct Endpoints: Sendable, Equatable {
+    package var authorization: String
+    package var token: String
+
+    package init(authorization: String, token: String) {
+      self.authorization = authorization
+      self.token = token
+    }
+  }
+
+  package var client: RESTClient
+  package var now: @Sendable () -> Date
+
+  package init(client: RESTClient, now: @escaping @Sendable () -> Date = Date.init) {
+    self.client = client
+    self.now = now
+  }
+
+  /// The endpoints for `host`, as the CLI finds them: an account console host (`accounts.*`) uses fixed paths
+  /// under `/oidc/accounts/<account_id>`; a workspace host with an account id asks the account-scoped discovery
+  /// document (unified hosts); any other workspace asks `/oidc/.well-known/oauth-authorization-server`.
+  package func endpoints(host: DatabricksHost, accountId: String?) async throws -> Endpoints {
+    if host.isAccountsHost, let accountId {
+      let base = "\(host.url)/oidc/accounts/\(accountId)"
+      return Endpoints(authorization: "\(base)/v1/authorize", token: "\(base)/v1/token")
+    }
+    let path =
+      accountId.map { "/oidc/accounts/\($0)/.well-known/oauth-authorization-server" }
+      ?? "/oidc/.well-known/oauth-authorization-server"
+    let document: JSONValue?
+    do {
+      document = try await client.send(APIRequest("GET", path), host: host, bearer: nil)
+    } catch let error as APIError where error.httpStatus == 404 {
+      throw OAuthError.notSupported(host: host.url)
+    }
+    guard let authorization = document?["authorization_endpoint"]?.stringValue,
+      let token = document?["token_endpoint"]?.stringValue
+    else { throw OAuthError.notSupported(host: host.url) }
+    return Endpoints(authorization: authorization, token: token)
+  }
+
+  /// The URL the browser opens, with the parameters golang.org/x/oauth2 sends (sorted, Go-escaped).
+  package static func authorizationURL(
+    _ endpoints: Endpoints,
+    redirectURI: String,
+    scopes: [String],
+    state: String,
+    challenge: String
+  ) -> String {
+    let query = FormEncoding.encode([
+      ("response_type", "code"), ("client_id", clientID), ("redirect_uri", redirectURI),
+      ("scope", requestedScopes(scopes).joined(separator: " ")), ("state", state), ("code_challenge", challenge),
+      ("code_challenge_method", "S256"),
+    ])
+    return endpoints.authorization + (endpoints.authorization.contains("?") ? "&" : "?") + query
+  }
+
+  /// `offline_access` first (for a refresh token), then the given scopes or `all-apis`, as the CLI asks.
+  package static func requestedScopes(_ scopes: [String]) -> [String] {
+    let chosen = scopes.isEmpty ? defaultScopes : scopes
+    return ["offline_access"] + chosen.filter { $0 != "offline_access" }
+  }
+
+  /// Exchanges an authorization code (once) for tokens.
+  package func exchange(code: String, verifier: String, redirectURI: String, at endpoints: Endpoints) async throws
+    -> OAuthToken
+  {
+    try await tokenRequest(
+      [
+        ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
+        ("code_verifier", verifier), ("client_id", Self.clientID),
+      ],
+      at: endpoints,
+      secrets: [code, verifier]
+    ) { error, description in OAuthError.grantRejected(error: error, description: description) }
+  }
+
+  /// Trades a refresh token for a new access token; keeps the old refresh token when the answer has none.
+  package func refresh(_ token: OAuthToken, profile: String?, at endpoints: Endpoints) async throws -> OAuthToken {
+    guard let refreshToken = token.refreshToken else { throw OAuthError.missingRefreshToken(profile: profile) }
+    var refreshed = try await tokenRequest(
+      [("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", Self.clientID)],
+      at: endpoints,
+      secrets: [refreshToken]
+    ) { error, description in
+      // Keyed on the description, as the Go SDK does: the error code has varied (invalid_request, invalid_grant).
+      description == "Refresh token is invalid" || error == "invalid_grant"
+        ? OAuthError.invalidRefreshToken(profile: profile)
+        : OAuthError.grantRejected(error: error, description: description)
+    }
+    if refreshed.refreshToken == nil { refreshed.refreshToken = refreshToken }
+    return refreshed
+  }
+
+  private func tokenRequest(
+    _ form: [(String, String)],
+    at endpoints: Endpoints,
+    secrets: [String],
+    rejection: (String, String) -> OAuthError
+  ) async throws -> OAuthToken {
+    guard let url = URLComponents(string: endpoints.token), let scheme = url.scheme, let hostName = url.host,
+      let host = DatabricksHost("\(scheme)://\(hostName)" + (url.port.map { ":\($0)" } ?? ""))
+    else { throw OAuthError.malformedTokenResponse(host: endpoints.token) }
+    var request = APIRequest("POST", url.path.isEmpty ? "/" : url.path)
+    request.form = form
+    let started = now()
+    let answer: JSONValue?
+    do {
+      answer = try await client.send(request, host: host, bearer: nil, secrets: secrets)
+    } catch let error as APIError where error.httpStatus.map({ (400..<500).contains($0) && $0 != 429 }) ?? false {
+      throw rejection(error.databricksErrorCode ?? "invalid_request", error.message)
+    }
+    guard let answer, let token = OAuthToken(tokenResponse: answer, now: started) else {
+      throw OAuthError.malformedTokenResponse(host: host.url)
+    }
+    return token
+  }
+}
