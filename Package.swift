@@ -102,6 +102,7 @@ let package = Package(
     .target(
       name: "Sandbox",
       dependencies: [
+        "Databricks",
         "JSON",
         "JSONRPC",
       ],
@@ -110,6 +111,7 @@ let package = Package(
     .testTarget(
       name: "SandboxTests",
       dependencies: [
+        "Databricks",
         "JSON",
         "Sandbox",
       ],
