@@ -105,6 +105,7 @@ let package = Package(
     .target(
       name: "Sandbox",
       dependencies: [
+        "Databricks",
         "JSON",
         "JSONRPC",
       ],
@@ -113,6 +114,7 @@ let package = Package(
     .testTarget(
       name: "SandboxTests",
       dependencies: [
+        "Databricks",
         "JSON",
         "Sandbox",
       ],

@@ -4,10 +4,12 @@ import JSONRPC
 
 /// An emulated Databricks workspace on `http://127.0.0.1:<port>`, with controls for tests.
 ///
-/// It serves the Token, Token Management, Workspace Conf and SCIM `Me` APIs with the paths, JSON shapes, error
-/// bodies and policies of a real workspace, over real HTTP/1.1, so the client under test runs unchanged. Tests
-/// steer it directly: inject faults per path, add latency, count calls, expire or revoke credentials, move the
-/// clock. A client in another process steers it over HTTP through `/__sandbox/` (see ``SandboxControl``).
+/// It serves the Token, Token Management, Workspace Conf and SCIM `Me` APIs, and the OAuth U2M endpoints of the
+/// workspace and its account (discovery, authorize with PKCE, token with rotating refresh tokens), with the paths,
+/// JSON shapes, error bodies and policies of a real workspace, over real HTTP/1.1, so the client under test runs
+/// unchanged. Tests steer it directly: inject faults per path, add latency, count calls, expire or revoke
+/// credentials, choose what the user does on the consent page, move the clock. A client in another process steers it over HTTP
+/// through `/__sandbox/` (see ``SandboxControl``).
 ///
 /// ```swift
 /// let sandbox = try DatabricksSandbox()
@@ -44,14 +46,15 @@ package final class DatabricksSandbox: Sendable {
       case .dropConnection?:
         return HTTPServer.Reply(.dropConnection, delaySeconds: latency)
       case .delay(let seconds)?:
-        return HTTPServer.Reply(.respond(workspace.handle(request)), delaySeconds: latency + seconds)
+        return HTTPServer.Reply(workspace.handle(request), delaySeconds: latency + seconds)
       case nil:
-        return HTTPServer.Reply(.respond(workspace.handle(request)), delaySeconds: latency)
+        return HTTPServer.Reply(workspace.handle(request), delaySeconds: latency)
       }
     }
     self.workspace = workspace
     self.faults = faults
     self.calls = calls
+    workspace.setBaseURL(baseURL.absoluteString)
   }
 
   package var port: UInt16 { server.port }
@@ -85,6 +88,49 @@ package final class DatabricksSandbox: Sendable {
   package var userToken: String { SandboxSeed.userToken }
   /// The seeded service principal (its `applicationID` is what on-behalf-of tokens name).
   package var servicePrincipal: SandboxPrincipal { SandboxSeed.servicePrincipal }
+
+  // MARK: OAuth
+
+  /// The account served under `/oidc/accounts/<accountID>/` (``SandboxSeed/accountID`` unless configured).
+  package var accountID: String { workspace.accountID }
+
+  /// What the user does on the consent page of the next valid authorize request; several queue up in order, and
+  /// requests with none queued get the standing choice (approve as the admin unless ``setStandingConsent(_:)``).
+  package func enqueueConsent(_ consent: SandboxConsent) {
+    workspace.enqueueConsent(consent)
+  }
+
+  /// How many queued choices are still waiting; one less means an authorize request reached the consent page.
+  package var queuedConsentCount: Int {
+    workspace.queuedConsentCount
+  }
+
+  /// What the user does whenever no queued choice is waiting.
+  package func setStandingConsent(_ consent: SandboxConsent) {
+    workspace.setStandingConsent(consent)
+  }
+
+  /// `expires_in` of the access tokens issued from now on (3600 by default).
+  package func setAccessTokenLifetime(seconds: Int) {
+    workspace.setAccessTokenLifetime(seconds: seconds)
+  }
+
+  /// Revokes a live refresh token; `false` when there is none with that value.
+  @discardableResult
+  package func revokeRefreshToken(_ value: String) -> Bool {
+    workspace.revokeRefreshToken(value)
+  }
+
+  /// How many refresh tokens are live: issued, and neither rotated nor revoked.
+  package var liveRefreshTokenCount: Int {
+    workspace.liveRefreshTokenCount
+  }
+
+  /// How many token endpoint requests carried this `grant_type` (`"authorization_code"`, `"refresh_token"`; `""`
+  /// for none). Only requests that reached the endpoint count; ``callCount(_:_:)`` counts faulted ones too.
+  package func tokenRequestCount(grantType: String) -> Int {
+    workspace.tokenRequestCount(grantType: grantType)
+  }
 
   // MARK: Faults
 

@@ -5,6 +5,14 @@ package struct SandboxConfiguration: Sendable {
   package var tokenQuotaPerUser = 600
   /// Initial workspace settings, e.g. `["maxTokenLifetimeDays": "90"]`, validated like a PATCH.
   package var workspaceConf: [String: String] = [:]
+  /// The account whose authorization server is served under `/oidc/accounts/<id>/`.
+  package var accountID = SandboxSeed.accountID
+  /// The loopback ports `databricks-cli` may redirect to; `nil` allows every port (see ``OAuthApp``).
+  package var redirectPorts: ClosedRange<UInt16>?
+  /// Whether presenting an already rotated refresh token also revokes the live one descended from the same login,
+  /// as issue threads report of real workspaces (facts §2.3, unverified for `databricks-cli`). Off by default: the
+  /// rotated token is refused either way.
+  package var refreshTokenReuseRevokesFamily = false
 
   package init() {}
 }

@@ -46,6 +46,7 @@ package struct HTTPResponse: Sendable, Equatable {
     case 100: "Continue"
     case 200: "OK"
     case 204: "No Content"
+    case 302: "Found"
     case 400: "Bad Request"
     case 401: "Unauthorized"
     case 403: "Forbidden"

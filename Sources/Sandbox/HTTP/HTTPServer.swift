@@ -27,6 +27,9 @@ package final class HTTPServer: Sendable {
       case respond(HTTPResponse)
       /// Close the connection without answering, as a crashed proxy would.
       case dropConnection
+      /// Never answer: hold the connection, unanswered, until the server stops (a user who never finishes a consent
+      /// page). The client's own timeout is what is under test.
+      case hang
     }
 
     package var action: Action
@@ -192,6 +195,9 @@ package final class HTTPServer: Sendable {
     }
     switch reply.action {
     case .dropConnection:
+      return false
+    case .hang:
+      state.wait(until: { $0.stopping }) { _ in }
       return false
     case .respond(let response):
       let keepOpen = request.keepsConnectionAlive && !state.withLock { $0.stopping }

@@ -31,6 +31,10 @@ package enum SandboxSeed {
     applicationID: "5e1f3c2a-9b8d-4c7e-a6f5-0d1e2f3a4b5c"
   )
 
+  /// The account of the workspace (a UUID, like real account ids); its OIDC endpoints live under
+  /// `/oidc/accounts/<accountID>/`.
+  package static let accountID = "a1b2c3d4-0000-4e5f-8a9b-0c1d2e3f4a5b"
+
   /// The admin's bootstrap PAT (never expires, listed among the admin's tokens like any other).
   package static let adminToken = "dapi0a0d0e1f2a3b4c5d6e7f8091a2b3c4d5"
   /// The user's bootstrap PAT.

@@ -2,7 +2,8 @@ import Foundation
 import JSON
 import JSONRPC
 
-/// The emulated Databricks workspace: authenticates each `/api/` call and routes it to the handlers in `Routes/`.
+/// The emulated Databricks workspace: authenticates each `/api/` call and routes it to the handlers in `Routes/`,
+/// and serves the OAuth endpoints under `/oidc/` (``OIDCRoutes``).
 ///
 /// State lives in one ``WorkspaceState`` value under a lock, and each call runs in a single critical section, so
 /// concurrent calls see the workspace change atomically (a token counted against the quota is never created twice).
@@ -11,15 +12,23 @@ package final class SandboxWorkspace: Sendable {
   private typealias Route = (APICall, inout WorkspaceState) throws(DatabricksErrorBody) -> HTTPResponse
 
   package let clock: SandboxClock
+  /// The account whose authorization server is served under `/oidc/accounts/<accountID>/`.
+  package let accountID: String
   private let state: Locked<WorkspaceState>
 
   /// - Throws: ``DatabricksErrorBody`` when `configuration.workspaceConf` holds a value a PATCH would refuse.
   package init(configuration: SandboxConfiguration, clock: SandboxClock = SandboxClock()) throws {
     self.clock = clock
+    accountID = configuration.accountID
     var state = WorkspaceState(
       workspaceID: configuration.workspaceID,
       tokenQuotaPerUser: configuration.tokenQuotaPerUser,
-      principals: [SandboxSeed.admin, SandboxSeed.user, SandboxSeed.servicePrincipal]
+      principals: [SandboxSeed.admin, SandboxSeed.user, SandboxSeed.servicePrincipal],
+      oauth: OAuthServerState(
+        accountID: configuration.accountID,
+        app: OAuthApp(clientID: OAuthApp.databricksCLIClientID, allowedPorts: configuration.redirectPorts),
+        refreshTokensRevokeFamilyOnReuse: configuration.refreshTokenReuseRevokesFamily
+      )
     )
     try state.conf.apply(configuration.workspaceConf.mapValues(JSONValue.string))
     let now = clock.now().epochMilliseconds
@@ -40,13 +49,25 @@ package final class SandboxWorkspace: Sendable {
     self.state = Locked(state)
   }
 
-  /// Answers one HTTP request. Paths outside `/api/` are unknown (the OIDC endpoints will join here) and need
-  /// no credential; every `/api/` call is authenticated before it is routed, as on a real workspace.
-  package func handle(_ request: HTTPRequest) -> HTTPResponse {
+  /// Answers one HTTP request, or leaves it unanswered (an authorize request whose consent is
+  /// ``SandboxConsent/hang``).
+  ///
+  /// The OAuth endpoints under `/oidc/` need no credential, as on a real workspace; every `/api/` call is
+  /// authenticated before it is routed; any other path is unknown.
+  package func handle(_ request: HTTPRequest) -> HTTPServer.Reply.Action {
     let path = request.path
-    guard path.hasPrefix("/api/") else {
-      return DatabricksErrorBody.endpointNotFound(method: request.method, path: path).response
+    if let (issuer, endpoint) = OIDCIssuer.parse(path: path) {
+      let now = clock.now()
+      return state.withLock { OIDCRoutes.handle(request, issuer: issuer, endpoint: endpoint, now: now, state: &$0) }
     }
+    guard path.hasPrefix("/api/") else {
+      return .respond(DatabricksErrorBody.endpointNotFound(method: request.method, path: path).response)
+    }
+    return .respond(handleAPI(request))
+  }
+
+  private func handleAPI(_ request: HTTPRequest) -> HTTPResponse {
+    let path = request.path
     let requestID = UUID().uuidString.lowercased()
     let now = clock.now()
     return state.withLock { state in
@@ -147,8 +168,8 @@ package final class SandboxWorkspace: Sendable {
     try applied.get()
   }
 
-  /// Issues an OAuth access token for a seeded principal, as the OIDC token endpoint will; `nil` for an unknown
-  /// user name.
+  /// Issues an OAuth access token for a seeded principal without a login, as the token endpoint would; `nil` for an
+  /// unknown user name.
   package func issueOAuthAccessToken(userName: String, lifetimeSeconds: Double = 3600) -> String? {
     let now = clock.now()
     return state.withLock { state in
@@ -156,5 +177,49 @@ package final class SandboxWorkspace: Sendable {
         state.issueOAuthAccessToken(for: $0, lifetimeSeconds: lifetimeSeconds, now: now)
       }
     }
+  }
+
+  // MARK: OAuth controls
+
+  /// Makes discovery hand out URLs under `baseURL`, e.g. `http://127.0.0.1:8080` (the server's address, known only
+  /// once it listens).
+  package func setBaseURL(_ baseURL: String) {
+    state.withLock { $0.oauth.baseURL = baseURL }
+  }
+
+  /// What the user does for authorize requests that no ``enqueueConsent(_:)`` choice is waiting for.
+  package func setStandingConsent(_ consent: SandboxConsent) {
+    state.withLock { $0.oauth.consent.standing = consent }
+  }
+
+  /// What the user does for the next valid authorize request; several queue up in order.
+  package func enqueueConsent(_ consent: SandboxConsent) {
+    state.withLock { $0.oauth.consent.enqueue(consent) }
+  }
+
+  /// How many ``enqueueConsent(_:)`` choices are still waiting for an authorize request.
+  package var queuedConsentCount: Int {
+    state.withLock { $0.oauth.consent.queued.count }
+  }
+
+  /// `expires_in` of access tokens issued from now on.
+  package func setAccessTokenLifetime(seconds: Int) {
+    state.withLock { $0.oauth.accessTokenLifetimeSeconds = seconds }
+  }
+
+  /// Revokes a live refresh token, as an admin revoking the user's session would; `false` when there is none.
+  @discardableResult
+  package func revokeRefreshToken(_ value: String) -> Bool {
+    state.withLock { $0.oauth.refreshTokens.revoke(value) }
+  }
+
+  /// How many refresh tokens are live (issued and neither rotated nor revoked).
+  package var liveRefreshTokenCount: Int {
+    state.withLock { $0.oauth.refreshTokens.liveCount }
+  }
+
+  /// Token endpoint requests (workspace and account alike) with this `grant_type`; `""` counts those without one.
+  package func tokenRequestCount(grantType: String) -> Int {
+    state.withLock { $0.oauth.tokenRequestCounts[grantType] ?? 0 }
   }
 }

@@ -14,11 +14,14 @@ struct WorkspaceState {
   var conf = WorkspaceConf()
   /// Issued OAuth access tokens by value; see ``OAuthAccessToken``.
   private var oauthAccessTokens: [String: OAuthAccessToken] = [:]
+  /// Everything else of the OAuth authorization servers: codes, refresh tokens, consent, policies.
+  var oauth: OAuthServerState
 
-  init(workspaceID: Int64, tokenQuotaPerUser: Int, principals: [SandboxPrincipal]) {
+  init(workspaceID: Int64, tokenQuotaPerUser: Int, principals: [SandboxPrincipal], oauth: OAuthServerState) {
     self.workspaceID = workspaceID
     self.tokenQuotaPerUser = tokenQuotaPerUser
     self.principals = principals
+    self.oauth = oauth
   }
 
   func principal(id: Int64) -> SandboxPrincipal? {
@@ -103,10 +106,20 @@ struct WorkspaceState {
     return overflow ? Int64.max : product
   }
 
-  /// Issues an OAuth access token for `principal`; the seam the OIDC token endpoint will call.
-  mutating func issueOAuthAccessToken(for principal: SandboxPrincipal, lifetimeSeconds: Double, now: Date) -> String {
+  /// Issues an OAuth access token for `principal`, as the token endpoint does.
+  mutating func issueOAuthAccessToken(
+    for principal: SandboxPrincipal,
+    lifetimeSeconds: Double,
+    scope: String = "all-apis offline_access",
+    now: Date
+  ) -> String {
     let expiresAt = now.addingTimeInterval(lifetimeSeconds)
-    let value = OAuthAccessToken.makeValue(subject: principal.userName, issuedAt: now, expiresAt: expiresAt)
+    let value = OAuthAccessToken.makeValue(
+      subject: principal.userName,
+      scope: scope,
+      issuedAt: now,
+      expiresAt: expiresAt
+    )
     oauthAccessTokens[value] = OAuthAccessToken(principalID: principal.id, expiresAt: expiresAt)
     return value
   }

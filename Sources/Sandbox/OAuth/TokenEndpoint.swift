@@ -1,0 +1,153 @@
+import Databricks
+import Foundation
+import JSON
+
+/// `POST <issuer>/v1/token`: redeems an authorization code or rotates a refresh token (RFC 6749 §4.1.3, §6).
+///
+/// The body is `application/x-www-form-urlencoded` with `client_id` in it, as the Go SDK sends it for the public
+/// `databricks-cli` client (`AuthStyleInParams`, facts §2.2). A success is
+/// `{"access_token", "token_type": "Bearer", "expires_in", "scope", "refresh_token"?}`: a refresh token only when
+/// `offline_access` was granted, which is why the CLI asks for it. No `id_token`: the CLI does not ask for `openid`.
+enum TokenEndpoint {
+  static func token(_ request: HTTPRequest, issuer: OIDCIssuer, now: Date, state: inout WorkspaceState) -> HTTPResponse
+  {
+    let form = try? FormURLEncoding(parsing: request.body)
+    state.oauth.tokenRequestCounts[form?["grant_type"] ?? "", default: 0] += 1
+    do throws(OAuthErrorBody) {
+      return try exchange(request, form: form, issuer: issuer, now: now, state: &state)
+    } catch {
+      return error.response
+    }
+  }
+
+  private static func exchange(
+    _ request: HTTPRequest,
+    form: FormURLEncoding?,
+    issuer: OIDCIssuer,
+    now: Date,
+    state: inout WorkspaceState
+  ) throws(OAuthErrorBody) -> HTTPResponse {
+    let mediaType = request.headers["Content-Type"]?.split(separator: ";").first?
+      .trimmingCharacters(in: .whitespaces).lowercased()
+    guard mediaType == "application/x-www-form-urlencoded" else {
+      throw .invalidRequest("Content-Type must be application/x-www-form-urlencoded")
+    }
+    guard let form else { throw .invalidRequest("The request body is not form-encoded") }
+    if let name = form.repeatedNames.first { throw .invalidRequest("Parameter '\(name)' must not be repeated") }
+    guard form["client_id"] == state.oauth.app.clientID else { throw .invalidClient }
+    switch form["grant_type"] {
+    case nil:
+      throw .invalidRequest("Missing required parameter: grant_type")
+    case "authorization_code":
+      return try redeemCode(form, issuer: issuer, now: now, state: &state)
+    case "refresh_token":
+      return try refresh(form, issuer: issuer, now: now, state: &state)
+    case let other?:
+      throw .unsupportedGrantType(other)
+    }
+  }
+
+  /// `grant_type=authorization_code`: `code`, `redirect_uri` and `code_verifier` must match what authorize saw.
+  private static func redeemCode(
+    _ form: FormURLEncoding,
+    issuer: OIDCIssuer,
+    now: Date,
+    state: inout WorkspaceState
+  ) throws(OAuthErrorBody) -> HTTPResponse {
+    guard let code = form["code"], !code.isEmpty else { throw .invalidRequest("Missing required parameter: code") }
+    guard let redirectURI = form["redirect_uri"] else {
+      throw .invalidRequest("Missing required parameter: redirect_uri")
+    }
+    guard let verifier = form["code_verifier"] else {
+      throw .invalidRequest("Missing required parameter: code_verifier")
+    }
+    let grant: AuthorizationCodeStore.Grant
+    switch state.oauth.codes.redeem(code, now: now) {
+    case .unknown: throw .invalidGrant("Authorization code is invalid or has already been used")
+    case .expired: throw .invalidGrant("Authorization code has expired")
+    case .valid(let valid): grant = valid
+    }
+    guard grant.issuer == issuer, grant.clientID == form["client_id"] else {
+      throw .invalidGrant("Authorization code was issued to another client")
+    }
+    guard grant.redirectURI == redirectURI else {
+      throw .invalidGrant("redirect_uri does not match the one in the authorization request")
+    }
+    // RFC 7636 §4.1: 43 to 128 unreserved characters; anything else cannot be what the challenge was made from.
+    guard isWellFormedVerifier(verifier), PKCE.challenge(for: verifier) == grant.codeChallenge else {
+      throw .invalidGrant("PKCE verification failed: code_verifier does not match code_challenge")
+    }
+    guard let principal = state.principal(id: grant.principalID) else {
+      throw .invalidGrant("The user of this authorization code no longer exists")
+    }
+    let family = state.oauth.refreshTokens.newFamily()
+    return tokens(
+      for: principal,
+      RefreshTokenStore.Grant(
+        issuer: issuer,
+        clientID: grant.clientID,
+        scopes: grant.scopes,
+        principalID: principal.id,
+        family: family
+      ),
+      now: now,
+      state: &state
+    )
+  }
+
+  /// `grant_type=refresh_token`: the presented token is retired and a successor issued with the same grant.
+  private static func refresh(
+    _ form: FormURLEncoding,
+    issuer: OIDCIssuer,
+    now: Date,
+    state: inout WorkspaceState
+  ) throws(OAuthErrorBody) -> HTTPResponse {
+    guard let token = form["refresh_token"], !token.isEmpty else {
+      throw .invalidRequest("Missing required parameter: refresh_token")
+    }
+    guard let grant = state.oauth.refreshTokens.redeem(token, issuer: issuer, clientID: form["client_id"] ?? ""),
+      let principal = state.principal(id: grant.principalID)
+    else { throw .invalidRefreshToken }
+    return tokens(for: principal, grant, now: now, state: &state)
+  }
+
+  /// A new access token, and a new refresh token in the grant's family when `offline_access` was granted.
+  private static func tokens(
+    for principal: SandboxPrincipal,
+    _ grant: RefreshTokenStore.Grant,
+    now: Date,
+    state: inout WorkspaceState
+  ) -> HTTPResponse {
+    let lifetime = state.oauth.accessTokenLifetimeSeconds
+    let scope = grant.scopes.joined(separator: " ")
+    var body: [String: JSONValue] = [
+      "access_token": .string(
+        state.issueOAuthAccessToken(for: principal, lifetimeSeconds: Double(lifetime), scope: scope, now: now)
+      ),
+      "token_type": "Bearer",
+      "expires_in": .int(Int64(lifetime)),
+      "scope": .string(scope),
+    ]
+    if grant.scopes.contains("offline_access") {
+      body["refresh_token"] = .string(state.oauth.refreshTokens.issue(grant))
+    }
+    var response = HTTPResponse.json(.object(body))
+    response.headers.add("Cache-Control", "no-store")
+    response.headers.add("Pragma", "no-cache")
+    return response
+  }
+
+  private static func isWellFormedVerifier(_ verifier: String) -> Bool {
+    (43...128).contains(verifier.utf8.count)
+      && verifier.utf8.allSatisfy { byte in
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+          UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+          UInt8(ascii: "~"):
+          true
+        default:
+          false
+        }
+      }
+  }
+}
