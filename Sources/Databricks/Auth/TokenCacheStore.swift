@@ -71,11 +71,12 @@ package actor TokenCacheStore {
   /// Nothing is written when `change` leaves the cache as it was.
   /// - Throws: ``TokenCacheUpdateError`` (the file is untouched), or whatever `change` throws (nothing is written).
   @discardableResult
-  package nonisolated func update<T>(
+  package func update<T>(
     lockTimeoutSeconds: Double = 10,
+    isolation: isolated (any Actor)? = #isolation,
     _ change: (inout TokenCacheFile) throws -> T
   ) async throws -> T {
-    try await withLock(lockTimeoutSeconds: lockTimeoutSeconds) { file in
+    try await withLock(lockTimeoutSeconds: lockTimeoutSeconds, isolation: isolation) { file in
       var changed = file
       let result = try change(&changed)
       return (changed, result)
@@ -100,9 +101,13 @@ package actor TokenCacheStore {
   /// ```
   /// The lock is held for as long as `body` runs, so other updates wait (up to their own `lockTimeoutSeconds`,
   /// then fail with ``TokenCacheUpdateError/busy(path:)``): keep network calls inside it bounded.
+  ///
+  /// `body` (like `update`'s `change`) runs in the caller's isolation, so an actor can pass a closure that uses its
+  /// own state and methods.
   /// - Throws: ``TokenCacheUpdateError`` (the file is untouched), or whatever `body` throws (nothing is written).
-  package nonisolated func withLock<T>(
+  package func withLock<T>(
     lockTimeoutSeconds: Double = 10,
+    isolation: isolated (any Actor)? = #isolation,
     _ body: (TokenCacheFile) async throws -> (write: TokenCacheFile?, result: T)
   ) async throws -> T {
     do throws(FileError) {
@@ -111,7 +116,7 @@ package actor TokenCacheStore {
       throw TokenCacheUpdateError.writeFailed(error)
     }
     do {
-      return try await FileLock.withLock(lockPath, timeoutSeconds: lockTimeoutSeconds) {
+      return try await FileLock.withLock(lockPath, timeoutSeconds: lockTimeoutSeconds, isolation: isolation) {
         let current = try readFresh()
         await remember(current)
         let (write, result) = try await body(current.file)

@@ -239,4 +239,42 @@ import Testing
       #expect(try TokenCacheFile(bytes: try contents(target)).entry("dev")?.accessToken == "a")
     }
   }
+
+  /// An actor can hand `withLock` and `update` closures that use its own state: they run in its isolation.
+  actor Refresher {
+    let store: TokenCacheStore
+    private(set) var refreshes = 0
+
+    init(store: TokenCacheStore) { self.store = store }
+
+    private func refreshOverTheNetwork() async -> TokenCacheFile.Entry {
+      refreshes += 1
+      return TokenCacheStoreTests.entry("refreshed-\(refreshes)")
+    }
+
+    func token() async throws -> String {
+      try await store.withLock { file in
+        if let entry = file.entry("dev"), refreshes > 0 { return (nil, entry.accessToken) }
+        let fresh = await refreshOverTheNetwork()
+        var updated = file
+        updated.set(fresh, forKeys: ["dev"])
+        return (updated, fresh.accessToken)
+      }
+    }
+
+    func forget() async throws {
+      try await store.update { $0.remove(keys: ["dev"]) }
+      refreshes = 0
+    }
+  }
+
+  @Test func actorsCanPassClosuresThatUseTheirState() async throws {
+    try await ScratchDirectory.with { directory in
+      let refresher = Refresher(store: TokenCacheStore(path: directory.appendingPathComponent("c.json").path))
+      #expect(try await refresher.token() == "refreshed-1")
+      #expect(try await refresher.token() == "refreshed-1")
+      try await refresher.forget()
+      #expect(try await refresher.token() == "refreshed-1")
+    }
+  }
 }
