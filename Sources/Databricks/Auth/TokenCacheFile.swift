@@ -5,7 +5,8 @@ package import JSON
 ///
 /// `{"version": 1, "tokens": {"<key>": {"access_token", "token_type", "refresh_token", "expiry"}}}`: keys are
 /// profile names, mirrored to host keys for older SDKs. The whole JSON is kept, so unknown fields and other
-/// tools' entries survive a rewrite. As in the CLI, a file of another version is an error, while a single entry
+/// tools' entries survive a rewrite: ``set(_:forKeys:timeZone:)`` and ``remove(keys:)`` change only the entries named,
+/// and ``bytes`` lays the document out as the CLI does. As in the CLI, a file of another version is an error, while a single entry
 /// that cannot be decoded just counts as missing (the user logs in again rather than being stuck).
 package struct TokenCacheFile: Sendable, Equatable {
   /// One cached token. `expiry == nil` is Go's zero time: the token does not expire.

@@ -121,12 +121,19 @@ package actor TokenCacheStore {
         await remember(current)
         let (write, result) = try await body(current.file)
         if let write, write != current.file {
+          let bytes = write.bytes
           do throws(FileError) {
-            try AtomicFileWriter.write(write.bytes, to: path, permissions: 0o600)
+            try AtomicFileWriter.write(bytes, to: path, permissions: 0o600)
           } catch {
             throw TokenCacheUpdateError.writeFailed(error)
           }
-          if let stored = try? readFresh() { await remember(stored) }
+          // The stamp must be that of the bytes on disk: read them back (a CLI process takes no lock and may have
+          // replaced the file already), and parse only if they are not ours.
+          if let stored = try? FileContents.read(path),
+            let file = stored.bytes == bytes ? write : try? TokenCacheFile(bytes: stored.bytes)
+          {
+            await remember((file, stored.stamp))
+          }
         }
         return result
       }
@@ -154,7 +161,7 @@ package actor TokenCacheStore {
     }
   }
 
-  /// Makes a fresh read the cached value, so readers see a write at once without parsing the file again.
+  /// Makes what is on disk now the cached value, so readers see a write at once without parsing the file again.
   private func remember(_ current: (file: TokenCacheFile, stamp: FileStamp?)) {
     if let cached, cached.stamp == current.stamp, (try? cached.result.get()) == current.file { return }
     cached = (current.stamp, .success(current.file))
