@@ -5,7 +5,8 @@ package import JSON
 ///
 /// `{"version": 1, "tokens": {"<key>": {"access_token", "token_type", "refresh_token", "expiry"}}}`: keys are
 /// profile names, mirrored to host keys for older SDKs. The whole JSON is kept, so unknown fields and other
-/// tools' entries survive a rewrite. As in the CLI, a file of another version is an error, while a single entry
+/// tools' entries survive a rewrite: ``set(_:forKeys:timeZone:)`` and ``remove(keys:)`` change only the entries named,
+/// and ``bytes`` lays the document out as the CLI does. As in the CLI, a file of another version is an error, while a single entry
 /// that cannot be decoded just counts as missing (the user logs in again rather than being stuck).
 package struct TokenCacheFile: Sendable, Equatable {
   /// One cached token. `expiry == nil` is Go's zero time: the token does not expire.
@@ -14,6 +15,13 @@ package struct TokenCacheFile: Sendable, Equatable {
     package var tokenType: String?
     package var refreshToken: String?
     package var expiry: Date?
+
+    package init(accessToken: String, tokenType: String? = "Bearer", refreshToken: String? = nil, expiry: Date?) {
+      self.accessToken = accessToken
+      self.tokenType = tokenType
+      self.refreshToken = refreshToken
+      self.expiry = expiry
+    }
   }
 
   package static let supportedVersion: Int64 = 1
@@ -29,6 +37,11 @@ package struct TokenCacheFile: Sendable, Equatable {
     guard case .object(let object)? = try? JSONParser.parse(bytes[...]) else { throw .malformed }
     guard case .int(let version)? = object["version"], version == Self.supportedVersion else {
       throw .unsupportedVersion
+    }
+    // Go decodes `tokens` into a map, so anything but an object (or null) makes the CLI refuse the whole file.
+    switch object["tokens"] {
+    case nil, .null?, .object?: break
+    default: throw .malformed
     }
     document = object
   }
@@ -50,6 +63,59 @@ package struct TokenCacheFile: Sendable, Equatable {
       refreshToken: fields["refresh_token"]?.stringValue,
       expiry: expiry
     )
+  }
+
+  /// Stores `entry` under every key in `keys` (the profile key and its host mirror, see ``keys(for:)``).
+  ///
+  /// Each key's object gets exactly the fields Go's `oauth2.Token` writes: `access_token`, `token_type` and
+  /// `refresh_token` (both left out when empty, as `omitempty` does) and `expiry` (always; Go's zero time when the
+  /// token does not expire). Other fields already in that object are kept, since the CLI reserves the entry for
+  /// "additive sibling fields", except `expires_in`: it counts seconds from the moment the *old* token was issued,
+  /// so next to a new `expiry` it would be wrong, and `expiry` is what every reader trusts anyway.
+  package mutating func set(_ entry: Entry, forKeys keys: [String], timeZone: TimeZone = .current) {
+    var tokens = document["tokens"]?.objectValue ?? [:]
+    let expiry = JSONValue.string(Self.expiryText(entry.expiry, timeZone: timeZone))
+    for key in keys {
+      var fields = tokens[key]?.objectValue ?? [:]
+      fields["expires_in"] = nil
+      fields["access_token"] = .string(entry.accessToken)
+      fields["token_type"] = entry.tokenType.flatMap { $0.isEmpty ? nil : .string($0) }
+      fields["refresh_token"] = entry.refreshToken.flatMap { $0.isEmpty ? nil : .string($0) }
+      fields["expiry"] = expiry
+      tokens[key] = .object(fields)
+    }
+    document["tokens"] = .object(tokens)
+  }
+
+  /// Removes the entries under `keys`; keys that are not there are ignored.
+  package mutating func remove(keys: [String]) {
+    guard var tokens = document["tokens"]?.objectValue else { return }
+    for key in keys { tokens[key] = nil }
+    document["tokens"] = .object(tokens)
+  }
+
+  /// The file's bytes, laid out as the CLI's `json.MarshalIndent(f, "", "  ")` lays them out (no trailing newline,
+  /// Go's field order and escaping); see ``TokenCacheLayout``.
+  package var bytes: [UInt8] { TokenCacheLayout.bytes(document) }
+
+  /// Go's zero `time.Time`, which the CLI writes as `expiry` of a token that never expires.
+  package static let goZeroTime = "0001-01-01T00:00:00Z"
+
+  /// The `expiry` text for `date`: local time with offset as the CLI writes it, and always with a fraction.
+  ///
+  /// Go omits the fraction of a whole-second time (`...:20+02:00`), and the Python SDK, which reads this value back
+  /// through `databricks auth token`, cuts the text at the first `.` and so fails to parse a time without one. A
+  /// `.0` would not help, because the CLI parses the file and re-marshals, dropping it again. So a whole-second
+  /// expiry is written one microsecond earlier (`...:19.999999+02:00`): still exactly what Go would write for that
+  /// instant, it keeps its fraction through the CLI, and the token is only ever considered expired a microsecond
+  /// sooner. Expiries computed as `now + expires_in` are whole seconds only about once in a million.
+  package static func expiryText(_ date: Date?, timeZone: TimeZone = .current) -> String {
+    guard let date else { return goZeroTime }
+    let microseconds = (date.timeIntervalSince1970 * 1_000_000).rounded()
+    guard microseconds.truncatingRemainder(dividingBy: 1_000_000) == 0 else {
+      return RFC3339.goLocalString(date, timeZone: timeZone)
+    }
+    return RFC3339.goLocalString(Date(timeIntervalSince1970: (microseconds - 1) / 1_000_000), timeZone: timeZone)
   }
 
   /// The CLI's cache keys for a profile, most specific first: the profile name, then the host key older SDKs use

@@ -17,11 +17,14 @@ package struct FileLock {
   private init(fd: Int32) { self.fd = fd }
 
   /// Runs `body` while holding the lock on `lockPath` (created with 0600 if missing).
+  ///
+  /// `body` runs in the caller's isolation (`isolation`), so an actor can pass a closure that uses its own state.
   /// - Throws: ``FileLockError/timedOut`` when another holder keeps the lock past `timeoutSeconds`.
   @discardableResult
   package static func withLock<T>(
     _ lockPath: String,
     timeoutSeconds: Double = 10,
+    isolation: isolated (any Actor)? = #isolation,
     _ body: () async throws -> T
   ) async throws -> T {
     let lock = try await acquire(lockPath, timeoutSeconds: timeoutSeconds)

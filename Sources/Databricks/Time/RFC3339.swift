@@ -66,6 +66,51 @@ package enum RFC3339 {
       + "\(pad(secondsOfDay % 3600 / 60, 2)):\(pad(secondsOfDay % 60, 2))Z"
   }
 
+  /// The instant as Go's `time.Time.MarshalJSON` writes a local time (layout `time.RFC3339Nano`), which is how the
+  /// Databricks CLI writes `expiry` into its token cache: `2026-08-21T14:37:20.935183+02:00`.
+  ///
+  /// Exactly Go's rules: the wall-clock time in `timeZone` with that zone's offset, `Z` instead of `+00:00` whenever
+  /// the offset is zero (Go decides by the offset, not by the zone's name, so a UTC host writes `...Z`), and the
+  /// fraction with trailing zeros trimmed and no dot at all when it is zero.
+  ///
+  /// The fraction is rounded to microseconds. A `Date` is a `Double` of seconds, which at today's dates resolves
+  /// about a tenth of a microsecond, so digits beyond the sixth would be noise, not information; six digits is also
+  /// what Go itself writes on macOS, where its clock has microsecond resolution.
+  ///
+  /// This function does not add a fraction Go would omit. Callers that must always show one (see
+  /// ``TokenCacheFile/expiryText(_:timeZone:)``) choose a nearby instant that has one instead, so the text stays
+  /// something Go could have written.
+  package static func goLocalString(_ date: Date, timeZone: TimeZone = .current) -> String {
+    let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+    let seconds = floorDivide(microseconds, 1_000_000)
+    let fraction = Int(microseconds - seconds * 1_000_000)
+    let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))
+    let local = Int(seconds) + offset
+    let days = Int(floorDivide(Int64(local), 86_400))
+    let secondsOfDay = local - days * 86_400
+    let (year, month, day) = civilFromDays(days)
+    var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondsOfDay / 3600, 2)):"
+    text += "\(pad(secondsOfDay % 3600 / 60, 2)):\(pad(secondsOfDay % 60, 2))"
+    if fraction != 0 {
+      var digits = pad(fraction, 6)
+      while digits.last == "0" { digits.removeLast() }
+      text += ".\(digits)"
+    }
+    return text + goZone(offsetSeconds: offset)
+  }
+
+  /// Go's `Z07:00`: `Z` for a zero offset, else the sign and the offset in whole minutes (Go truncates seconds).
+  private static func goZone(offsetSeconds: Int) -> String {
+    guard offsetSeconds != 0 else { return "Z" }
+    let minutes = offsetSeconds / 60
+    return (minutes < 0 ? "-" : "+") + "\(pad(abs(minutes) / 60, 2)):\(pad(abs(minutes) % 60, 2))"
+  }
+
+  private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+    let quotient = value / divisor
+    return value % divisor < 0 ? quotient - 1 : quotient
+  }
+
   private static func pad(_ value: Int, _ width: Int) -> String {
     let digits = String(value)
     return String(repeating: "0", count: max(0, width - digits.count)) + digits

@@ -1,0 +1,110 @@
+import JSON
+
+/// Lays out the token cache document exactly as the CLI's `json.MarshalIndent(f, "", "  ")` does, so a file we
+/// rewrite is byte for byte the file the CLI would have written (and diffs cleanly against it).
+///
+/// ``JSONWriter``'s pretty mode already has Go's indentation and string escaping, but it sorts every object's keys,
+/// while Go writes struct fields in declaration order: `version` before `tokens`, and an entry's fields in
+/// `oauth2.Token` order (`access_token`, `token_type`, `refresh_token`, `expiry`, `expires_in`). Map keys (the
+/// `tokens` object) are sorted in Go too, by bytes, as ``JSONWriter`` sorts them. Fields the CLI does not know (which
+/// the CLI itself would drop, and which we keep) follow the known ones, sorted.
+///
+/// Two details of Go's encoder are applied on top of ``JSONWriter``:
+/// - `<`, `>` and `&` are escaped as `\u003c`, `\u003e`, `\u0026` (Go's default HTML-safe escaping). Those bytes can
+///   only occur inside strings in JSON text, so replacing them in the finished output is exact.
+/// - There is no trailing newline: the CLI writes `MarshalIndent`'s bytes as they are.
+///
+/// Numbers other than integers in unknown fields are written in Swift's shortest form (`1.0`, where Go would write
+/// `1`); the CLI never writes such fields, so there is no Go output to match.
+enum TokenCacheLayout {
+  /// How an object's members are ordered, and how the values inside it are laid out.
+  private indirect enum Shape: Sendable {
+    /// Whatever the value is, ``JSONWriter``'s layout (sorted keys all the way down).
+    case sorted
+    /// An object: the keys in `order` first (those present), then the others sorted by their UTF-8 bytes.
+    case object(order: [String], members: Shape)
+    /// Like ``object(order:members:)``, with one member laid out differently from the rest.
+    case objectWith(order: [String], special: String, shape: Shape)
+  }
+
+  private static let entry = Shape.object(
+    order: ["access_token", "token_type", "refresh_token", "expiry", "expires_in"],
+    members: .sorted
+  )
+  private static let file = Shape.objectWith(
+    order: ["version", "tokens"],
+    special: "tokens",
+    shape: .object(order: [], members: entry)
+  )
+
+  static func bytes(_ document: [String: JSONValue]) -> [UInt8] {
+    var output: [UInt8] = []
+    output.reserveCapacity(1024)
+    write(.object(document), shape: file, depth: 0, into: &output)
+    return escapeHTML(output)
+  }
+
+  private static func write(_ value: JSONValue, shape: Shape, depth: Int, into output: inout [UInt8]) {
+    guard case .object(let object) = value, !object.isEmpty else {
+      writeValue(value, depth: depth, into: &output)
+      return
+    }
+    let order: [String]
+    let shapeOf: (String) -> Shape
+    switch shape {
+    case .sorted:
+      writeValue(value, depth: depth, into: &output)
+      return
+    case .object(let keys, let members):
+      order = keys
+      shapeOf = { _ in members }
+    case .objectWith(let keys, let special, let specialShape):
+      order = keys
+      shapeOf = { $0 == special ? specialShape : .sorted }
+    }
+    let known = order.filter { object[$0] != nil }
+    let others = object.keys.filter { !order.contains($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    output.append(UInt8(ascii: "{"))
+    for (index, key) in (known + others).enumerated() {
+      if index > 0 { output.append(UInt8(ascii: ",")) }
+      newline(depth: depth + 1, into: &output)
+      JSONWriter.writeString(key, into: &output)
+      output.append(contentsOf: ": ".utf8)
+      write(object[key] ?? .null, shape: shapeOf(key), depth: depth + 1, into: &output)
+    }
+    newline(depth: depth, into: &output)
+    output.append(UInt8(ascii: "}"))
+  }
+
+  /// Writes any value with ``JSONWriter``'s Go-style pretty layout, indented to `depth`. Its newlines can only be
+  /// layout (a newline inside a string is escaped), so indenting after each one is exact.
+  private static func writeValue(_ value: JSONValue, depth: Int, into output: inout [UInt8]) {
+    for byte in JSONWriter.bytes(value, pretty: true) {
+      if byte == UInt8(ascii: "\n") {
+        newline(depth: depth, into: &output)
+      } else {
+        output.append(byte)
+      }
+    }
+  }
+
+  private static func newline(depth: Int, into output: inout [UInt8]) {
+    output.append(UInt8(ascii: "\n"))
+    output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
+  }
+
+  private static func escapeHTML(_ bytes: [UInt8]) -> [UInt8] {
+    guard bytes.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 }) else { return bytes }
+    var escaped: [UInt8] = []
+    escaped.reserveCapacity(bytes.count + 32)
+    for byte in bytes {
+      switch byte {
+      case 0x3C: escaped.append(contentsOf: #"\u003c"#.utf8)
+      case 0x3E: escaped.append(contentsOf: #"\u003e"#.utf8)
+      case 0x26: escaped.append(contentsOf: #"\u0026"#.utf8)
+      default: escaped.append(byte)
+      }
+    }
+    return escaped
+  }
+}
