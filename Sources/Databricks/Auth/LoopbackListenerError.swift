@@ -4,7 +4,7 @@
 package enum LoopbackListenerError: Error, Equatable, Sendable, CustomStringConvertible {
   /// Every port of the range was taken on the loopback interface (the CLI's "no port available to listen on").
   case noPortAvailable(ports: ClosedRange<UInt16>)
-  /// A socket call failed while setting up the listener.
+  /// A socket call failed: setting up the listener, or waiting on its sockets.
   case socketFailed(call: String, reason: String)
   /// The redirect's `state` differs from ``LoopbackListener``'s `expectedState`: it answers another attempt, or a
   /// forged request.
