@@ -21,7 +21,7 @@ package enum CallbackPage {
 
   /// A short page for requests that are not the redirect (404, 400, 431).
   package static func notTheRedirect(_ message: String) -> String {
-    document(title: "Not found", heading: escape(message), paragraphs: [])
+    document(title: message, heading: escape(message), paragraphs: [])
   }
 
   /// Escapes the five characters that matter in HTML text and attribute values.

@@ -2,6 +2,10 @@ import Databricks
 import Foundation
 import Testing
 
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -57,6 +61,25 @@ import Testing
       try await bounded(listener) { try await listener.callback() } == .code(code: "the-code", state: "the-state"),
       "asking again"
     )
+  }
+
+  /// The same flow through a real HTTP client that resolves `localhost` itself, as a browser does.
+  @Test func worksWithURLSessionThroughLocalhost() async throws {
+    let listener = try await listener()
+    let configuration = URLSessionConfiguration.ephemeral
+    configuration.timeoutIntervalForRequest = 20
+    let session = URLSession(configuration: configuration)
+    defer { session.invalidateAndCancel() }
+    let base = try #require(URL(string: listener.redirectURI))
+    let (_, favicon) = try await session.data(from: base.appendingPathComponent("favicon.ico"))
+    #expect((favicon as? HTTPURLResponse)?.statusCode == 404)
+    let callback = try #require(URL(string: "\(listener.redirectURI)/?code=c%2Bd&state=the-state"))
+    let (body, response) = try await session.data(from: callback)
+    let http = try #require(response as? HTTPURLResponse)
+    #expect(http.statusCode == 200)
+    #expect(http.value(forHTTPHeaderField: "Content-Type") == "text/html; charset=utf-8")
+    #expect(String(decoding: body, as: UTF8.self).contains("You can close this tab and return to the test."))
+    #expect(try await bounded(listener) { try await listener.callback() } == .code(code: "c+d", state: "the-state"))
   }
 
   @Test func deliversAnErrorRedirectAsAResult() async throws {
