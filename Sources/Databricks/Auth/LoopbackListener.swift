@@ -8,10 +8,10 @@ import Foundation
 
 /// Receives the OAuth redirect on `http://localhost:<port>` for one login, as the Databricks CLI does.
 ///
-/// It binds the first port of the range that is free on the loopback interface (8020…8040 by default: the CLI's
-/// range, which Databricks has registered for the `databricks-cli` client; a random port would be refused), on
-/// 127.0.0.1 and, when the machine has IPv6, on ::1 too. Never on another interface: the redirect carries an
-/// authorization code. A port whose ::1 side another program holds is skipped, because a browser that tries
+/// It binds the first port of the range that is free on the loopback interface (8020…8040 by default, the CLI's
+/// range: the authorization server refuses redirect URIs not registered for `databricks-cli`, so a random port would
+/// fail), on 127.0.0.1 and, when the machine has IPv6, on ::1 too. Never on another interface: the redirect carries
+/// an authorization code. A port whose ::1 side another program holds is skipped, because a browser that tries
 /// `localhost` on ::1 first would hand the code to that program.
 ///
 /// A dedicated thread (not the cooperative pool) serves every connection: probes, `/favicon.ico` and anything else
