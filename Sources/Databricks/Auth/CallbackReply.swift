@@ -1,0 +1,121 @@
+/// How the listener answers one request and whether the flow ends with it: a pure value, so the pages, statuses
+/// and the state check are tested without sockets.
+package struct CallbackReply: Equatable, Sendable {
+  package enum Outcome: Equatable, Sendable {
+    /// A probe, a favicon, garbage: answer it and wait for the redirect.
+    case keepListening
+    /// The redirect arrived (or a broken one did): answer it, close the listener and deliver this.
+    case finish(Result<CallbackResult, LoopbackListenerError>)
+  }
+
+  package var status: Int
+  /// A complete, self-contained HTML document.
+  package var page: String
+  package var outcome: Outcome
+
+  /// Decides the reply to `request`.
+  ///
+  /// - Parameters:
+  ///   - expectedState: when given, a redirect with another state gets the error page and finishes with
+  ///     ``LoopbackListenerError/stateMismatch``; neither the page nor the error shows either state.
+  ///   - applicationName: named in "return to …" on the pages.
+  package init(for request: CallbackRequest, expectedState: String?, applicationName: String) {
+    switch request {
+    case .callback(let result):
+      if let expectedState, !Self.constantTimeEquals(result.state, expectedState) {
+        self.init(failure: .stateMismatch, applicationName: applicationName)
+        return
+      }
+      switch result {
+      case .code:
+        self.init(
+          status: 200,
+          page: CallbackPage.success(applicationName: applicationName),
+          outcome: .finish(.success(result))
+        )
+      case .error(let error, let description, _):
+        // 400 as the Go SDK answers an error redirect.
+        self.init(
+          status: 400,
+          page: CallbackPage.failure(error: error, description: description, applicationName: applicationName),
+          outcome: .finish(.success(result))
+        )
+      }
+    case .invalidCallback(let reason):
+      self.init(failure: .invalidCallback(reason: reason), applicationName: applicationName)
+    case .notFound:
+      self.init(status: 404, page: CallbackPage.notTheRedirect("Not found"), outcome: .keepListening)
+    case .malformed:
+      self.init(status: 400, page: CallbackPage.notTheRedirect("Bad request"), outcome: .keepListening)
+    case .headTooLarge:
+      self.init(
+        status: 431,
+        page: CallbackPage.notTheRedirect("Request header fields too large"),
+        outcome: .keepListening
+      )
+    }
+  }
+
+  package init(status: Int, page: String, outcome: Outcome) {
+    self.status = status
+    self.page = page
+    self.outcome = outcome
+  }
+
+  private init(failure: LoopbackListenerError, applicationName: String) {
+    let (error, detail): (String, String) =
+      switch failure {
+      case .stateMismatch:
+        ("State mismatch", "This sign-in response does not belong to the login that is waiting for it.")
+      case .invalidCallback(let reason): ("Invalid sign-in response", "\(reason).")
+      default: ("Sign-in failed", failure.description)
+      }
+    self.init(
+      status: 400,
+      page: CallbackPage.failure(error: error, description: detail, applicationName: applicationName),
+      outcome: .finish(.failure(failure))
+    )
+  }
+
+  /// The HTTP/1.1 response, closing the connection: the listener answers one request per connection.
+  ///
+  /// The headers keep the page out of caches and history restores (`no-store`), stop it from fetching anything or
+  /// passing the code-bearing URL on as a `Referer`, and stop content sniffing.
+  package var serialized: [UInt8] {
+    let body = Array(page.utf8)
+    let head = [
+      "HTTP/1.1 \(status) \(Self.reasonPhrase(status))",
+      "Content-Type: text/html; charset=utf-8",
+      "Content-Length: \(body.count)",
+      "Cache-Control: no-store",
+      "Referrer-Policy: no-referrer",
+      "X-Content-Type-Options: nosniff",
+      "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'",
+      "Connection: close",
+      "",
+      "",
+    ].joined(separator: "\r\n")
+    return Array(head.utf8) + body
+  }
+
+  private static func reasonPhrase(_ status: Int) -> String {
+    switch status {
+    case 200: "OK"
+    case 400: "Bad Request"
+    case 404: "Not Found"
+    case 431: "Request Header Fields Too Large"
+    default: "Status"
+    }
+  }
+
+  /// Compares without an early exit, so the time taken says nothing about how much of the state matched.
+  private static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+    let left = Array(lhs.utf8)
+    let right = Array(rhs.utf8)
+    var difference = UInt8(left.count == right.count ? 0 : 1)
+    for index in 0..<max(left.count, right.count) {
+      difference |= (index < left.count ? left[index] : 0) ^ (index < right.count ? right[index] : 0)
+    }
+    return difference == 0
+  }
+}

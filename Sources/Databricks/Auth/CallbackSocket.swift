@@ -1,0 +1,213 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The BSD socket calls of ``LoopbackListener``, with `EINTR` retries and without `SIGPIPE`.
+///
+/// Every descriptor is close-on-exec, so a browser launched while the listener runs cannot inherit it (and keep the
+/// port bound after the listener closed it). The Sandbox target has a similar helper for its test server; this one
+/// is separate because production code must not depend on the Sandbox.
+enum CallbackSocket {
+  /// A failed call and its `errno`.
+  struct Failure: Error {
+    var call: String
+    var code: Int32
+    var reason: String { String(cString: strerror(code)) }
+  }
+
+  /// The loopback addresses the listener binds.
+  enum Family {
+    /// 127.0.0.1, always.
+    case ipv4
+    /// ::1, when the machine has IPv6: browsers try `localhost` on ::1 first.
+    case ipv6
+  }
+
+  /// A listening, non-blocking socket on the loopback address of `family`, or the `errno` of the call that failed.
+  static func listen(_ family: Family, port: UInt16) -> Result<Int32, Failure> {
+    let domain = family == .ipv4 ? AF_INET : AF_INET6
+    #if canImport(Glibc)
+      let fd = socket(domain, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    #else
+      let fd = socket(domain, SOCK_STREAM, 0)
+      if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    #endif
+    guard fd >= 0 else { return .failure(Failure(call: "socket", code: errno)) }
+    // As Go's net.Listen: rebinding right after a previous login must not fail on its TIME_WAIT connections.
+    setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
+    let bound: Int32
+    switch family {
+    case .ipv4:
+      var address = sockaddr_in()
+      #if canImport(Darwin)
+        address.sin_len = UInt8(MemoryLayout<sockaddr_in>.size)
+      #endif
+      address.sin_family = sa_family_t(AF_INET)
+      address.sin_port = port.bigEndian
+      address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
+      bound = withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+      }
+    case .ipv6:
+      setOption(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, 1)
+      var address = sockaddr_in6()
+      #if canImport(Darwin)
+        address.sin6_len = UInt8(MemoryLayout<sockaddr_in6>.size)
+      #endif
+      address.sin6_family = sa_family_t(AF_INET6)
+      address.sin6_port = port.bigEndian
+      withUnsafeMutableBytes(of: &address.sin6_addr) { $0[15] = 1 }
+      bound = withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+        }
+      }
+    }
+    guard bound == 0 else { return .failure(failAndClose(fd, "bind")) }
+    #if canImport(Glibc)
+      let listening = Glibc.listen(fd, 128)
+    #else
+      let listening = Darwin.listen(fd, 128)
+    #endif
+    guard listening == 0 else { return .failure(failAndClose(fd, "listen")) }
+    // Non-blocking, so an `accept` after `poll` cannot hang when the client gave up in between.
+    guard fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0 else {
+      return .failure(failAndClose(fd, "fcntl"))
+    }
+    return .success(fd)
+  }
+
+  /// The port a listening socket is bound to.
+  static func boundPort(_ fd: Int32) -> UInt16? {
+    var address = sockaddr_storage()
+    var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+    let named = withUnsafeMutablePointer(to: &address) { pointer in
+      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    guard named == 0 else { return nil }
+    return withUnsafePointer(to: &address) { pointer in
+      switch Int32(pointer.pointee.ss_family) {
+      case AF_INET:
+        pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
+      case AF_INET6:
+        pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin6_port) }
+      default: nil
+      }
+    }
+  }
+
+  /// Takes one waiting connection from a non-blocking listener; `nil` when there is none (or it failed).
+  ///
+  /// The connection is blocking with a send timeout: after `poll` a read never blocks, and the one small response
+  /// always fits the socket buffer, but a peer that stopped reading must not hold the listener's thread.
+  static func accept(_ listener: Int32) -> Int32? {
+    while true {
+      #if canImport(Glibc)
+        let fd = Glibc.accept(listener, nil, nil)
+      #else
+        let fd = Darwin.accept(listener, nil, nil)
+      #endif
+      if fd < 0 {
+        if errno == EINTR { continue }
+        return nil
+      }
+      _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+      // BSD sockets inherit the listener's O_NONBLOCK; Linux ones do not.
+      _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+      #if canImport(Darwin)
+        setOption(fd, SOL_SOCKET, SO_NOSIGPIPE, 1)
+      #endif
+      var timeout = timeval(tv_sec: 2, tv_usec: 0)
+      _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+      return fd
+    }
+  }
+
+  /// Reads what is available without blocking: the byte count, 0 at end of stream, -1 on an error or when nothing
+  /// is there (`errno` is then `EAGAIN`).
+  static func receive(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    guard let base = buffer.baseAddress else { return -1 }
+    while true {
+      let count = recv(fd, base, buffer.count, Int32(MSG_DONTWAIT))
+      if count < 0 && errno == EINTR { continue }
+      return count
+    }
+  }
+
+  /// Writes every byte; `false` when the peer is gone or stopped reading. Never raises `SIGPIPE`.
+  static func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    #if canImport(Glibc)
+      let flags = Int32(MSG_NOSIGNAL)
+    #else
+      let flags: Int32 = 0
+    #endif
+    return bytes.withUnsafeBytes { buffer in
+      guard let base = buffer.baseAddress else { return true }
+      var offset = 0
+      while offset < buffer.count {
+        let sent = send(fd, base + offset, buffer.count - offset, flags)
+        if sent < 0 {
+          if errno == EINTR { continue }
+          return false
+        }
+        offset += sent
+      }
+      return true
+    }
+  }
+
+  /// Closes a connection after its response: ends our direction, then discards whatever the client sent beyond
+  /// the head, because closing with unread bytes makes the kernel send a reset that can destroy the response
+  /// before the browser has read it.
+  static func finish(_ fd: Int32) {
+    #if canImport(Glibc)
+      _ = shutdown(fd, Int32(SHUT_WR))
+    #else
+      _ = shutdown(fd, SHUT_WR)
+    #endif
+    var scratch = [UInt8](repeating: 0, count: 4096)
+    for _ in 0..<16 {
+      let count = scratch.withUnsafeMutableBytes { receive(fd, into: $0) }
+      if count <= 0 { break }
+    }
+    close(fd)
+  }
+
+  /// A pipe whose read end wakes the listener's `poll`; the write end is non-blocking, so signalling it any
+  /// number of times never blocks the caller.
+  static func makeWakePipe() -> Result<(read: Int32, write: Int32), Failure> {
+    var fds: [Int32] = [0, 0]
+    guard pipe(&fds) == 0 else { return .failure(Failure(call: "pipe", code: errno)) }
+    fds.forEach { _ = fcntl($0, F_SETFD, FD_CLOEXEC) }
+    _ = fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK)
+    return .success((fds[0], fds[1]))
+  }
+
+  /// Waits until one of `fds` is ready; retries on `EINTR`.
+  static func poll(_ fds: inout [pollfd]) -> Result<Void, Failure> {
+    while true {
+      #if canImport(Glibc)
+        let ready = Glibc.poll(&fds, nfds_t(fds.count), -1)
+      #else
+        let ready = Darwin.poll(&fds, nfds_t(fds.count), -1)
+      #endif
+      if ready >= 0 { return .success(()) }
+      if errno != EINTR { return .failure(Failure(call: "poll", code: errno)) }
+    }
+  }
+
+  private static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) {
+    var value = value
+    _ = setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
+  }
+
+  private static func failAndClose(_ fd: Int32, _ call: String) -> Failure {
+    let failure = Failure(call: call, code: errno)
+    close(fd)
+    return failure
+  }
+}

@@ -1,0 +1,101 @@
+import Databricks
+import Foundation
+import Testing
+
+@Suite struct CallbackReplyTests {
+  private func reply(_ request: CallbackRequest, expectedState: String? = "the-state") -> CallbackReply {
+    CallbackReply(for: request, expectedState: expectedState, applicationName: "Test <App>")
+  }
+
+  @Test func answersACodeWithTheSuccessPage() {
+    let result = CallbackResult.code(code: "the-code", state: "the-state")
+    let answer = reply(.callback(result))
+    #expect(answer.status == 200)
+    #expect(answer.outcome == .finish(.success(result)))
+    #expect(answer.page.contains("You can close this tab and return to Test &lt;App&gt;."))
+    #expect(!answer.page.contains("the-code") && !answer.page.contains("the-state"))
+  }
+
+  @Test func answersAnErrorWithTheEscapedError() {
+    let result = CallbackResult.error(
+      error: "access_denied",
+      description: "<script>alert('x')</script> & \"more\"",
+      state: "the-state"
+    )
+    let answer = reply(.callback(result))
+    #expect(answer.status == 400)
+    #expect(answer.outcome == .finish(.success(result)), "an error redirect is a result: the caller words it")
+    #expect(answer.page.contains("access_denied"))
+    #expect(answer.page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;"))
+    #expect(!answer.page.contains("<script>"))
+    #expect(!answer.page.contains("the-state"))
+  }
+
+  @Test func checksTheStateWithoutShowingEither() {
+    for result in [
+      CallbackResult.code(code: "the-code", state: "forged-state"),
+      .error(error: "access_denied", description: nil, state: "forged-state"),
+      .code(code: "the-code", state: "the-stat"),
+      .code(code: "the-code", state: "the-state2"),
+    ] {
+      let answer = reply(.callback(result))
+      #expect(answer.status == 400)
+      #expect(answer.outcome == .finish(.failure(.stateMismatch)))
+      #expect(answer.page.contains("State mismatch"))
+      for secret in ["the-code", "the-state", "forged-state", "the-stat"] { #expect(!answer.page.contains(secret)) }
+    }
+    let unchecked = CallbackResult.code(code: "c", state: "anything")
+    #expect(reply(.callback(unchecked), expectedState: nil).outcome == .finish(.success(unchecked)))
+  }
+
+  @Test func endsTheFlowOnAnInvalidRedirect() {
+    let answer = reply(.invalidCallback(reason: "the redirect has no state"))
+    #expect(answer.status == 400)
+    #expect(answer.outcome == .finish(.failure(.invalidCallback(reason: "the redirect has no state"))))
+    #expect(answer.page.contains("the redirect has no state."))
+  }
+
+  @Test func keepsListeningOnEverythingElse() {
+    #expect(reply(.notFound).status == 404)
+    #expect(reply(.malformed(reason: "x")).status == 400)
+    #expect(reply(.headTooLarge).status == 431)
+    for request in [CallbackRequest.notFound, .malformed(reason: "x"), .headTooLarge] {
+      #expect(reply(request).outcome == .keepListening)
+    }
+  }
+
+  @Test func serializesASelfContainedClosingResponse() throws {
+    let answer = reply(.callback(.code(code: "c", state: "the-state")))
+    let text = String(decoding: answer.serialized, as: UTF8.self)
+    let parts = text.components(separatedBy: "\r\n\r\n")
+    let head = try #require(parts.first)
+    let body = parts.dropFirst().joined(separator: "\r\n\r\n")
+    #expect(head.hasPrefix("HTTP/1.1 200 OK\r\n"))
+    for field in [
+      "Content-Type: text/html; charset=utf-8", "Content-Length: \(body.utf8.count)", "Cache-Control: no-store",
+      "Referrer-Policy: no-referrer", "Connection: close", "X-Content-Type-Options: nosniff",
+      "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'",
+    ] {
+      #expect(head.contains("\r\n\(field)"), "\(field)")
+    }
+    #expect(body == answer.page)
+    #expect(!body.contains("http"), "no external resources")
+    #expect(String(decoding: reply(.headTooLarge).serialized, as: UTF8.self).hasPrefix("HTTP/1.1 431 "))
+    #expect(String(decoding: reply(.notFound).serialized, as: UTF8.self).hasPrefix("HTTP/1.1 404 Not Found\r\n"))
+  }
+
+  @Test func escapesHTML() {
+    #expect(CallbackPage.escape(#"<a href="x">'&'</a>"#) == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+    #expect(CallbackPage.escape("plain ✓") == "plain ✓")
+  }
+
+  @Test func errorMessagesCarryNoValues() {
+    let errors: [LoopbackListenerError] = [
+      .stateMismatch, .invalidCallback(reason: "the redirect has no state"), .closed,
+      .noPortAvailable(ports: 8020...8040), .socketFailed(call: "bind", reason: "Permission denied"),
+    ]
+    #expect(LoopbackListenerError.noPortAvailable(ports: 8020...8040).description.contains("8020-8040"))
+    #expect(LoopbackListenerError.stateMismatch.description.contains("state mismatch"))
+    #expect(Set(errors.map(\.description)).count == errors.count)
+  }
+}

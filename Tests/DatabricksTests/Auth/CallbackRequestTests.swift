@@ -1,0 +1,176 @@
+import Databricks
+import Testing
+
+@Suite struct CallbackRequestTests {
+  private func parse(_ target: String, method: String = "GET", path: String = "/") -> CallbackRequest {
+    CallbackRequest.parse(
+      head: Array("\(method) \(target) HTTP/1.1\r\nHost: localhost:8020\r\nAccept: */*\r\n\r\n".utf8),
+      expectedPath: path
+    )
+  }
+
+  @Test func takesACodeRedirect() {
+    #expect(parse("/?code=abc-123_~.&state=xyz") == .callback(.code(code: "abc-123_~.", state: "xyz")))
+    // Other parameters (RFC 9207 `iss`, Azure's `session_state`) are ignored, in any order.
+    #expect(
+      parse("/?state=xyz&iss=https%3A%2F%2Fhost&code=abc&session_state=1")
+        == .callback(.code(code: "abc", state: "xyz"))
+    )
+  }
+
+  @Test func takesAnErrorRedirect() {
+    #expect(
+      parse("/?error=access_denied&error_description=The+user+said+%22no%22%21&state=s")
+        == .callback(.error(error: "access_denied", description: "The user said \"no\"!", state: "s"))
+    )
+    #expect(
+      parse("/?error=server_error&state=s") == .callback(.error(error: "server_error", description: nil, state: "s"))
+    )
+    #expect(
+      parse("/?error=x&error_description=&state=s") == .callback(.error(error: "x", description: nil, state: "s"))
+    )
+  }
+
+  @Test func decodesPercentEncodingAsAForm() {
+    #expect(
+      parse("/?code=a%2Bb%2Fc%3D%3D&state=%E2%9C%93+ok")
+        == .callback(.code(code: "a+b/c==", state: "✓ ok"))
+    )
+    #expect(parse("/?code=a+b&state=s") == .callback(.code(code: "a b", state: "s")))
+    #expect(parse("/?c%6Fde=x&state=s") == .callback(.code(code: "x", state: "s")), "names are decoded too")
+    #expect(parse("/?code=x&&state=s&") == .callback(.code(code: "x", state: "s")), "empty pieces are skipped")
+  }
+
+  @Test func refusesBrokenEncoding() {
+    for target in ["/?code=%zz&state=s", "/?code=%4&state=s", "/?code=x&state=%", "/?code=%FF&state=s"] {
+      #expect(parse(target) == .invalidCallback(reason: "the query is not valid percent-encoded UTF-8"), "\(target)")
+    }
+  }
+
+  @Test func refusesMalformedRedirects() {
+    #expect(parse("/?code=x") == .invalidCallback(reason: "the redirect has no state"))
+    #expect(parse("/?code=x&state=") == .invalidCallback(reason: "the redirect has no state"))
+    #expect(parse("/?error=e") == .invalidCallback(reason: "the redirect has no state"))
+    #expect(parse("/?code=&state=s") == .invalidCallback(reason: "the redirect has an empty code"))
+    #expect(parse("/?error=&state=s") == .invalidCallback(reason: "the redirect has an empty error"))
+    #expect(parse("/?code=x&error=e&state=s") == .invalidCallback(reason: "the redirect has both code and error"))
+    #expect(parse("/?state=s") == .invalidCallback(reason: "the redirect has neither code nor error"))
+    #expect(parse("/?error_description=d") == .invalidCallback(reason: "the redirect has neither code nor error"))
+  }
+
+  @Test func refusesDuplicateParametersWithoutShowingValues() {
+    for name in ["code", "state", "error", "error_description"] {
+      let request = parse("/?\(name)=secret1&code=c&state=s&\(name)=secret2")
+      #expect(request == .invalidCallback(reason: "the \(name) parameter appears more than once"))
+      #expect(!"\(request)".contains("secret"))
+    }
+    #expect(parse("/?code=x&state=s&iss=a&iss=b") == .callback(.code(code: "x", state: "s")))
+  }
+
+  @Test func leavesEverythingElseToA404() {
+    #expect(parse("/favicon.ico") == .notFound)
+    #expect(parse("/") == .notFound, "a probe of the root")
+    #expect(parse("/?") == .notFound)
+    #expect(parse("/?utm=1") == .notFound)
+    #expect(parse("/callback?code=x&state=s") == .notFound, "another path")
+    #expect(parse("//?code=x&state=s") == .notFound)
+    #expect(parse("/?code=x&state=s", method: "POST") == .notFound)
+    #expect(parse("/?code=x&state=s", method: "HEAD") == .notFound)
+    #expect(parse("/?code=x&state=s", method: "get") == .notFound, "methods are case-sensitive")
+  }
+
+  @Test func honoursAnotherExpectedPath() {
+    #expect(parse("/cb?code=x&state=s", path: "/cb") == .callback(.code(code: "x", state: "s")))
+    #expect(parse("/?code=x&state=s", path: "/cb") == .notFound)
+  }
+
+  @Test func refusesGarbage() {
+    let cases: [(String, String)] = [
+      ("\r\n\r\n", "missing request line"),
+      ("GARBAGE\r\n\r\n", "malformed request line"),
+      ("GET /  HTTP/1.1\r\nHost: x\r\n\r\n", "malformed request line"),
+      ("GET / HTTP/1.1 extra\r\nHost: x\r\n\r\n", "malformed request line"),
+      ("G(T / HTTP/1.1\r\nHost: x\r\n\r\n", "malformed method"),
+      ("GET http://localhost/ HTTP/1.1\r\nHost: x\r\n\r\n", "malformed request target"),
+      ("GET /\u{7F} HTTP/1.1\r\nHost: x\r\n\r\n", "malformed request target"),
+      ("GET / HTTP/2.0\r\nHost: x\r\n\r\n", "unsupported HTTP version"),
+      ("GET / http/1.1\r\nHost: x\r\n\r\n", "unsupported HTTP version"),
+      ("GET / HTTP/1.1\r\nHost x\r\n\r\n", "malformed header field"),
+      ("GET / HTTP/1.1\r\nHost : x\r\n\r\n", "malformed header field"),
+      ("GET / HTTP/1.1\r\n: x\r\nHost: x\r\n\r\n", "malformed header field"),
+      ("GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n", "malformed header field"),
+      ("GET / HTTP/1.1\r\nHost: x\u{1}\r\n\r\n", "control character in header field value"),
+      ("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n", "HTTP/1.1 requests need exactly one Host header"),
+      ("GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n", "HTTP/1.1 requests need exactly one Host header"),
+    ]
+    for (head, reason) in cases {
+      #expect(CallbackRequest.parse(head: Array(head.utf8)) == .malformed(reason: reason), "\(head.debugDescription)")
+    }
+    #expect(CallbackRequest.parse(head: [0xFF, 0xFE, 0x0A, 0x0A]) == .malformed(reason: "malformed request line"))
+  }
+
+  @Test func acceptsHTTP10AndBareLineFeeds() {
+    #expect(
+      CallbackRequest.parse(head: Array("GET /?code=x&state=s HTTP/1.0\n\n".utf8))
+        == .callback(.code(code: "x", state: "s"))
+    )
+    #expect(
+      CallbackRequest.parse(head: Array("GET /?code=x&state=s HTTP/1.1\nHost: h\nX-Tab:\ta\tb\n\n".utf8))
+        == .callback(.code(code: "x", state: "s"))
+    )
+  }
+
+  @Test func descriptionsRedactSecrets() {
+    let code = CallbackResult.code(code: "the-code", state: "the-state")
+    let error = CallbackResult.error(error: "access_denied", description: "no", state: "the-state")
+    for text in ["\(code)", String(describing: code), String(reflecting: code), "\(error)", String(reflecting: error)] {
+      #expect(!text.contains("the-code") && !text.contains("the-state"), "\(text)")
+    }
+    #expect("\(error)".contains("access_denied"))
+    #expect(code.state == "the-state")
+    #expect(error.state == "the-state")
+  }
+}
+
+@Suite struct CallbackRequestReaderTests {
+  private static let head = Array("GET /?code=abc&state=xyz HTTP/1.1\r\nHost: localhost:8020\r\n\r\n".utf8)
+
+  @Test func waitsForTheWholeHeadHoweverItIsSplit() {
+    for split in 0..<Self.head.count {
+      var reader = CallbackRequestReader()
+      #expect(reader.feed(Self.head[..<split]) == nil, "split at \(split)")
+      #expect(reader.feed(Self.head[split...]) == .callback(.code(code: "abc", state: "xyz")), "split at \(split)")
+    }
+    var reader = CallbackRequestReader()
+    for byte in Self.head.dropLast() { #expect(reader.feed([byte]) == nil) }
+    #expect(reader.feed([Self.head.last ?? 0]) == .callback(.code(code: "abc", state: "xyz")))
+  }
+
+  @Test func ignoresEmptyLinesBeforeTheRequestAndBytesAfterIt() {
+    var reader = CallbackRequestReader()
+    #expect(reader.feed(Array("\r\n\n".utf8)) == nil)
+    #expect(
+      reader.feed(Self.head + Array("body or a pipelined request".utf8)) == .callback(.code(code: "abc", state: "xyz"))
+    )
+  }
+
+  @Test func capsTheHead() {
+    var reader = CallbackRequestReader(maxHeadBytes: 100)
+    #expect(reader.feed(Array("GET /?code=\(String(repeating: "a", count: 80))".utf8)) == nil)
+    #expect(reader.feed(Array(String(repeating: "a", count: 30).utf8)) == .headTooLarge, "no end in sight")
+
+    var complete = CallbackRequestReader(maxHeadBytes: 40)
+    #expect(complete.feed(Self.head) == .headTooLarge, "complete, but longer than the cap")
+    var exact = CallbackRequestReader(maxHeadBytes: Self.head.count)
+    #expect(exact.feed(Self.head) == .callback(.code(code: "abc", state: "xyz")))
+
+    var blankLines = CallbackRequestReader(maxHeadBytes: 10)
+    #expect(blankLines.feed(Array(repeating: UInt8(ascii: "\n"), count: 11)) == .headTooLarge)
+    #expect(CallbackRequestReader.defaultMaxHeadBytes >= 16 * 1024)
+  }
+
+  @Test func passesTheExpectedPathOn() {
+    var reader = CallbackRequestReader(expectedPath: "/cb")
+    #expect(reader.feed(Self.head) == .notFound)
+  }
+}
