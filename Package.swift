@@ -64,7 +64,10 @@ let package = Package(
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
+        "JSON",
         "JSONRPC",
+        "Sandbox",
+        "Server",
         "TestSupport",
         "brickauth",
       ],

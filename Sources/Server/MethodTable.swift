@@ -6,10 +6,14 @@ package import JSONRPC
 package enum MethodTable {
   static let methods: [any RPCMethod.Type] = [
     CreateToken.self,
+    DescribeProfile.self,
+    GetToken.self,
     GetTokenSettings.self,
     Initialize.self,
     ListProfiles.self,
     ListTokens.self,
+    Login.self,
+    Logout.self,
     Ping.self,
     RevokeToken.self,
     RPCDiscover.self,

@@ -20,6 +20,22 @@ extension RPCError {
       self = .init(error)
     case let error as CredentialError:
       self = .init(error)
+    case let error as OAuthError:
+      self = .init(error)
+    case let error as TokenCacheUpdateError:
+      switch error {
+      case .busy(let path):
+        self.init(.busy, kind: "busy", error.message, retryable: true, extra: ["path": .string(path)])
+      case .unusable(let path, _):
+        self.init(.configInvalid, kind: "config_invalid", error.message, extra: ["path": .string(path)])
+      case .lockFailed(let failure), .writeFailed(let failure):
+        self.init(.configInvalid, kind: "config_invalid", error.message, extra: ["path": .string(failure.path)])
+      }
+    case let error as TokenStorageError:
+      self.init(.configInvalid, kind: "config_invalid", error.message)
+    case let error as LoginTimedOut:
+      let seconds = error.seconds.rounded() == error.seconds ? String(Int(error.seconds)) : String(error.seconds)
+      self.init(.timeout, kind: "timeout", "The login was not completed within \(seconds) s", retryable: true)
     case let error as DeadlineExceeded:
       let seconds = error.seconds.rounded() == error.seconds ? String(Int(error.seconds)) : String(error.seconds)
       self.init(.timeout, kind: "timeout", "\(error.what) did not finish within \(seconds) s", retryable: true)
@@ -47,6 +63,50 @@ extension RPCError {
     let message =
       error.kind == .authRequired ? "\(error.message) (call login, or fix the profile's token)" : error.message
     self.init(code, kind: kind, message, retryable: error.retryable, extra: extra)
+  }
+
+  private init(_ error: OAuthError) {
+    switch error {
+    case .notSupported(let host):
+      self.init(
+        .authFailed,
+        kind: "auth_failed",
+        "databricks OAuth is not supported for this host (\(host))",
+        extra: ["host": .string(host)]
+      )
+    case .invalidRefreshToken(let profile), .missingRefreshToken(let profile):
+      let reason =
+        if case .missingRefreshToken = error { "has no refresh token" } else { "was rejected (it is invalid)" }
+      var extra: [String: JSONValue] = [:]
+      extra["profile"] = profile.map(JSONValue.string)
+      self.init(
+        .authRequired,
+        kind: "auth_required",
+        "A new access token could not be retrieved: the refresh token \(reason). Call login"
+          + (profile.map { " for the profile \($0)" } ?? "") + " to sign in again.",
+        extra: extra
+      )
+    case .grantRejected(let code, let description), .authorizationFailed(let code, let description):
+      self.init(
+        .authFailed,
+        kind: "auth_failed",
+        "Login failed: \(description.isEmpty ? code : description) (error code: \(code))",
+        extra: ["oauthError": .string(code)]
+      )
+    case .stateMismatch:
+      self.init(
+        .authFailed,
+        kind: "auth_failed",
+        "Login failed: state mismatch in 3-legged-OAuth flow (the redirect did not come from this login)"
+      )
+    case .malformedTokenResponse(let host):
+      self.init(
+        .upstreamError,
+        kind: "upstream_error",
+        "\(host) answered the token request without a usable token",
+        extra: ["host": .string(host)]
+      )
+    }
   }
 
   private init(_ error: CredentialError) {

@@ -1,4 +1,10 @@
 package import Databricks
+import Foundation
+import JSONRPC
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
 
 /// The state shared by every request of one process: the environment it was started with and the cached files.
 package final class Services: Sendable {
@@ -14,16 +20,68 @@ package final class Services: Sendable {
   package let sessions: SessionManager
   /// Token lists being paged through with `cursor`.
   package let tokenListings = TokenListings()
+  /// OAuth logins in progress.
+  package let logins = LoginCoordinator()
+  /// How the user is shown an authorization URL: the browser, or (sandbox) a client that follows it.
+  package let browser: Browser
+  package let loginPorts: ClosedRange<UInt16>
 
-  /// - Parameter client: the HTTP client; tests pass one with short timeouts and retry budgets.
-  package init(environment: [String: String], testMethods: Bool = false, client: RESTClient? = nil) {
+  /// How a login's authorization URL reaches a user.
+  package enum Browser: Sendable {
+    /// `BROWSER` as the CLI reads it: unset = the platform opener, `none` = nothing, else run it with the URL.
+    case system
+    /// Follow the URL with an HTTP client, as a consenting user would (the sandbox approves on its own).
+    case followRedirects
+  }
+
+  /// - Parameters:
+  ///   - client: the HTTP client; tests pass one with short timeouts and retry budgets.
+  ///   - browser: `.followRedirects` for `--sandbox` and tests, so a login completes without a person.
+  package init(
+    environment: [String: String],
+    testMethods: Bool = false,
+    client: RESTClient? = nil,
+    browser: Browser = .system,
+    loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts
+  ) {
     self.environment = environment
     self.testMethods = testMethods
+    self.browser = browser
+    self.loginPorts = loginPorts
     resolver = ProfileResolver(environment: environment)
     config = ConfigStore(path: ConfigLocation.path(environment: environment))
     let home = ConfigLocation.homeDirectory(environment: environment)
     tokenCache = TokenCacheStore(path: TokenCacheStore.defaultPath(home: home))
     self.client = client ?? RESTClient(userAgent: "brickauth/\(BrickauthVersion.current)")
-    sessions = SessionManager(config: config, tokenCache: tokenCache, resolver: resolver)
+    sessions = SessionManager(config: config, tokenCache: tokenCache, resolver: resolver, client: self.client)
+  }
+}
+
+extension Services {
+  /// A login that shows its URL as `browser` says (or only reports it when `openBrowser` is false). The URL always
+  /// goes to stderr too: a user whose browser did not open can still copy it.
+  package func oauthLogin(openBrowser: Bool) -> OAuthLogin {
+    let browser = self.browser
+    let environment = self.environment
+    return OAuthLogin(
+      client: client,
+      configPath: config.path,
+      tokenCache: tokenCache,
+      environment: environment,
+      ports: loginPorts
+    ) { url in
+      StderrLog.emit("brickauth: to sign in, open this URL in a browser: \(url)")
+      guard openBrowser else { return }
+      switch browser {
+      case .followRedirects:
+        Task { _ = try? await URLSession.shared.data(from: URL(string: url) ?? URL(fileURLWithPath: "/")) }
+      case .system:
+        do {
+          try BrowserOpener.open(url, environment: environment)
+        } catch {
+          StderrLog.warning("could not open a browser (\(error)); open the URL above yourself")
+        }
+      }
+    }
   }
 }

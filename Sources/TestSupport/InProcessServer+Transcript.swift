@@ -1,6 +1,7 @@
 import Foundation
 package import JSON
 import JSONRPC
+package import Server
 
 extension InProcessServer {
   /// Replays a transcript in-process and returns everything the server wrote, in order.
@@ -13,9 +14,11 @@ extension InProcessServer {
   /// - Parameter environment: the run's environment (the transcript's `.env` plus `HOME`).
   /// - Throws: ``TranscriptError`` for a flag that has no in-process equivalent, ``TestTimeout`` when the
   ///   session does not end.
+  /// - Parameter browser: `.followRedirects` for `--sandbox` transcripts, as the executable does in that mode.
   package static func replay(
     _ transcript: Transcript,
     environment: [String: String],
+    browser: Services.Browser = .system,
     timeoutSeconds: Double = 30
   ) async throws -> [JSONValue] {
     var testMethods = false
@@ -35,7 +38,7 @@ extension InProcessServer {
       }
     }
 
-    let server = InProcessServer(environment: environment, testMethods: testMethods)
+    let server = InProcessServer(environment: environment, testMethods: testMethods, browser: browser)
     let connection = server.connection
     let deliver: (LineFramer.Event) -> Void = { event in
       switch event {

@@ -13,8 +13,13 @@ package struct InProcessServer: Sendable {
   /// The names of the methods served (the method table, plus test methods when enabled).
   package let connectionMethodNames: [String]
 
-  package init(environment: [String: String] = [:], testMethods: Bool = true, client: RESTClient? = nil) {
-    services = Services(environment: environment, testMethods: testMethods, client: client)
+  package init(
+    environment: [String: String] = [:],
+    testMethods: Bool = true,
+    client: RESTClient? = nil,
+    browser: Services.Browser = .system
+  ) {
+    services = Services(environment: environment, testMethods: testMethods, client: client, browser: browser)
     let handlers = MethodTable.handlers(services: services)
     connectionMethodNames = handlers.map(\.name)
     connection = Connection(handlers: handlers, writer: writer)

@@ -3,6 +3,7 @@ import Foundation
 package import JSON
 import JSONRPC
 package import Sandbox
+import Server
 
 /// The server in-process, talking real HTTP to a fresh sandbox workspace through its `admin`, `user` and
 /// `needs-login` profiles: the rung of the test ladder where methods meet a network that behaves like Databricks.
@@ -32,7 +33,12 @@ package struct SandboxedServer: Sendable {
       requestTimeoutSeconds: requestTimeoutSeconds,
       retryPolicy: retryPolicy
     )
-    server = InProcessServer(environment: session.environment(replacing: [:]), testMethods: true, client: client)
+    server = InProcessServer(
+      environment: session.environment(replacing: [:]),
+      testMethods: true,
+      client: client,
+      browser: .followRedirects
+    )
   }
 
   /// Calls `method` and returns its `result`, or throws the `error` object it answered with.

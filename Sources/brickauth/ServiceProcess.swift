@@ -44,7 +44,12 @@ enum ServiceProcess {
     }
     // The home is throwaway; the sandbox's threads end with the process.
     defer { if let directory = sandbox?.directory { try? FileManager.default.removeItem(at: directory) } }
-    let services = Services(environment: environment, testMethods: options.testMethods)
+    let services = Services(
+      environment: environment,
+      testMethods: options.testMethods,
+      // In the sandbox nobody is at a browser: follow the authorization URL; the sandbox consents by itself.
+      browser: options.sandbox ? .followRedirects : .system
+    )
     let connectionBox = Locked<Connection?>(nil)
     let writer = StdioWriter(fd: protocolOutput) { _ in
       connectionBox.withLock { $0 }?.outputFailed()

@@ -36,4 +36,25 @@ import Testing
     let directory = try #require(home?.dropFirst("brickauth: sandbox home ".count).split(separator: ",").first)
     #expect(!FileManager.default.fileExists(atPath: String(directory)))
   }
+
+  @Test func anOAuthLoginAndRefreshNeverPrintCodesVerifiersOrTokens() async throws {
+    let process = try BrickauthProcess.launch(arguments: ["--sandbox", "--log-level", "debug"])
+    process.send(#"{"jsonrpc":"2.0","id":1,"method":"login","params":{"profile":"needs-login"}}"#)
+    _ = try await process.waitUntil { $0.contains { $0["id"] == 1 } }
+    process.send(
+      #"{"jsonrpc":"2.0","id":2,"method":"getToken","params":{"profile":"needs-login","forceRefresh":true}}"#
+    )
+    let answers = try await process.waitUntil { $0.contains { $0["id"] == 2 } }
+    let token = try #require(answers.first { $0["id"] == 2 }?["result"]?["accessToken"]?.stringValue)
+    process.closeStdin()
+    #expect(try await process.waitForExit() == 0)
+    #expect(answers.first { $0["id"] == 1 }?["result"]?["status"] == "complete")
+    // The sandbox's codes and refresh tokens carry recognisable prefixes; the verifier never leaves the process.
+    for secret in [token, "sbxcode-", "sbxrt-", "code_verifier", "refresh_token"] {
+      #expect(!process.stderr.contains(secret), "stderr shows \(secret.prefix(8))…")
+      #expect(!process.stdout.contains("sbxrt-") && !process.stdout.contains("sbxcode-"))
+    }
+    // The authorization URL is reported (it carries only the public challenge and state).
+    #expect(process.stderr.contains("code_challenge="))
+  }
 }

@@ -31,7 +31,9 @@ import Testing
       }
       // At the default log level a well-formed session logs nothing (but `--sandbox`'s note on where it lives):
       // anything else on stderr is a warning to read.
-      let stderr = process.stderr.split(separator: "\n").filter { !$0.hasPrefix("brickauth: sandbox ") }
+      let stderr = process.stderr.split(separator: "\n").filter {
+        !$0.hasPrefix("brickauth: sandbox ") && !$0.hasPrefix("brickauth: to sign in, open this URL in a browser: ")
+      }
       #expect(stderr.isEmpty, "stderr: \(process.stderr.prefix(2000))")
     }
   }

@@ -158,4 +158,29 @@ import Testing
       #expect(error["code"] == -32602)
     }
   }
+
+  @Test func describeProfileNamesEnvironmentVariablesAsSourcesAndMasksSecrets() async throws {
+    try await ScratchDirectory.with { directory in
+      // Nothing listens on port 1, so the live check fails fast and locally.
+      let server = InProcessServer(environment: [
+        "HOME": directory.path, "DATABRICKS_HOST": "http://127.0.0.1:1",
+        "DATABRICKS_TOKEN": "dapiENVSECRET00000000000000000000",
+      ])
+      let response = try await server.call("describeProfile")
+      let result = try #require(response["result"])
+      #expect(result["source"] == "environment")
+      #expect(result["profile"] == .null)
+      #expect(result["authType"] == "pat")
+      #expect(
+        result["configuration"]?["token"] == ["value": "********", "source": "DATABRICKS_TOKEN environment variable"]
+      )
+      #expect(
+        result["configuration"]?["host"] == [
+          "value": "http://127.0.0.1:1", "source": "DATABRICKS_HOST environment variable",
+        ]
+      )
+      #expect(result["valid"] == false)
+      #expect(!String(decoding: JSONWriter.bytes(response), as: UTF8.self).contains("ENVSECRET"))
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Sandbox
+import Server
 import TestSupport
 import Testing
 
@@ -26,7 +27,11 @@ import Testing
       var transcript = try Transcript.load(name, variables: variables)
       transcript.arguments.removeAll { $0 == "--sandbox" }
       environment.merge(transcript.environment) { $1 }
-      let output = try await InProcessServer.replay(transcript, environment: environment)
+      let output = try await InProcessServer.replay(
+        transcript,
+        environment: environment,
+        browser: session == nil ? .system : .followRedirects
+      )
       await session?.close()
       if let failure = transcript.matcher.failure(matching: output) {
         Issue.record("protocol/examples/\(name): \(failure)")

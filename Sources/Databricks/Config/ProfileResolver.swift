@@ -5,7 +5,7 @@
 /// A name that does not exist is an error rather than a silent fallback, so a typo never reaches another workspace.
 package struct ProfileResolver: Sendable {
   /// Config keys and the environment variables that stand for them (Go SDK `config.go` tags).
-  static let environmentKeys: [(key: String, variable: String)] = [
+  package static let environmentKeys: [(key: String, variable: String)] = [
     ("host", "DATABRICKS_HOST"), ("token", "DATABRICKS_TOKEN"), ("account_id", "DATABRICKS_ACCOUNT_ID"),
     ("workspace_id", "DATABRICKS_WORKSPACE_ID"), ("auth_type", "DATABRICKS_AUTH_TYPE"),
     ("client_id", "DATABRICKS_CLIENT_ID"), ("client_secret", "DATABRICKS_CLIENT_SECRET"),

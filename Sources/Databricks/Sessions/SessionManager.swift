@@ -1,10 +1,16 @@
 package import Foundation
 
-/// Resolves a profile to a credential once and shares it with every concurrent request.
+/// Resolves a profile to a credential once and shares it with every concurrent request, refreshing OAuth tokens
+/// once for all of them.
 ///
 /// Resolution reads only cached files (``ConfigStore``, ``TokenCacheStore``); the result is kept per requested
 /// profile and reused while neither file changes, so a burst of API calls costs one resolution, and an edit of
 /// `~/.databrickscfg` (or a `databricks auth login` in another terminal) is picked up on the next call.
+///
+/// An OAuth token that expires within 5 minutes is refreshed first (CONTRACT §4). Per profile at most one refresh
+/// is in flight: concurrent callers await the same task. Across processes the refresh runs under the token cache's
+/// lock and re-reads the cache first, so when another process (or the CLI) refreshed a moment ago its new token is
+/// used and the rotated refresh token is never sent twice.
 ///
 /// ```swift
 /// let session = try await sessions.session(for: "dev")
@@ -14,25 +20,33 @@ package actor SessionManager {
   private let config: ConfigStore
   private let tokenCache: TokenCacheStore
   private let resolver: ProfileResolver
+  private let oauth: OAuthClient
   private let now: @Sendable () -> Date
-  private var sessions: [String: (versions: [Int], expiry: Date?, session: Session)] = [:]
+  private var sessions: [String: (versions: [Int], session: Session)] = [:]
+  /// The refresh in flight for each profile (keyed like the token cache).
+  private var refreshes: [String: Task<Session, any Error>] = [:]
+  /// OAuth endpoints per host and account: discovery answers do not change while we run.
+  private var endpoints: [String: OAuthClient.Endpoints] = [:]
 
   package init(
     config: ConfigStore,
     tokenCache: TokenCacheStore,
     resolver: ProfileResolver,
+    client: RESTClient,
     now: @escaping @Sendable () -> Date = Date.init
   ) {
     self.config = config
     self.tokenCache = tokenCache
     self.resolver = resolver
+    self.oauth = OAuthClient(client: client, now: now)
     self.now = now
   }
 
   /// The session for `requested` (or the default profile, CONTRACT §4).
   /// - Throws: ``ConfigError`` when the profile cannot be resolved, ``CredentialError`` when it has no usable
   ///   credential.
-  package func session(for requested: String?) async throws -> Session {
+  /// - Parameter forceRefresh: refresh an OAuth token even when it is not about to expire.
+  package func session(for requested: String?, forceRefresh: Bool = false) async throws -> Session {
     let snapshot = try await config.snapshot()
     let profile = try resolver.resolve(requested, in: snapshot.value, path: config.path)
     guard let host = profile.host else { throw CredentialError.loginRequired(profile: profile.name, reason: "no host") }
@@ -41,7 +55,7 @@ package actor SessionManager {
     case .pat:
       if let cached = sessions[key], cached.versions == [snapshot.version] { return cached.session }
       let session = Session(profile: profile, bearer: profile.attributes["token"] ?? "", host: host)
-      sessions[key] = ([snapshot.version], nil, session)
+      sessions[key] = ([snapshot.version], session)
       return session
     case .oauth:
       let tokens: (value: TokenCacheFile, version: Int)
@@ -50,27 +64,80 @@ package actor SessionManager {
       } catch {
         throw CredentialError.tokenCacheUnusable(path: tokenCache.path, reason: Self.describe(error))
       }
-      if let cached = sessions[key], cached.versions == [snapshot.version, tokens.version],
-        Self.isUsable(expiry: cached.expiry, now: now())
+      if !forceRefresh, let cached = sessions[key], cached.versions == [snapshot.version, tokens.version],
+        !Self.needsRefresh(cached.session.expiresAt, now: now())
       {
         return cached.session
       }
       guard let entry = TokenCacheFile.keys(for: profile).lazy.compactMap({ tokens.value.entry($0) }).first else {
         throw CredentialError.loginRequired(profile: profile.name, reason: "no OAuth token is cached for it")
       }
-      guard Self.isUsable(expiry: entry.expiry, now: now()) else {
-        throw CredentialError.loginRequired(profile: profile.name, reason: "its OAuth access token has expired")
+      if !forceRefresh, !Self.needsRefresh(entry.expiry, now: now()) {
+        let session = Session(profile: profile, bearer: entry.accessToken, host: host, expiresAt: entry.expiry)
+        sessions[key] = ([snapshot.version, tokens.version], session)
+        return session
       }
-      let session = Session(profile: profile, bearer: entry.accessToken, host: host)
-      sessions[key] = ([snapshot.version, tokens.version], entry.expiry, session)
-      return session
+      return try await refreshed(profile, host: host, force: forceRefresh, seen: entry.accessToken)
     case .m2m, .other, .none:
       throw CredentialError.unsupportedAuthType(profile: profile.name, authType: profile.authType)
     }
   }
 
-  private static func isUsable(expiry: Date?, now: Date) -> Bool {
-    expiry.map { $0 > now } ?? true
+  /// The CLI's rule: refresh when the token expires within 5 minutes.
+  private static func needsRefresh(_ expiry: Date?, now: Date) -> Bool {
+    expiry.map { $0.timeIntervalSince(now) <= 300 } ?? false
+  }
+
+  /// Joins the refresh in flight for this profile, or starts one.
+  private func refreshed(_ profile: Profile, host: DatabricksHost, force: Bool, seen: String) async throws -> Session {
+    let key = TokenCacheFile.keys(for: profile).first ?? host.url
+    if let running = refreshes[key] { return try await running.value }
+    let task = Task { try await refresh(profile, host: host, force: force, seen: seen) }
+    refreshes[key] = task
+    defer { refreshes[key] = nil }
+    return try await task.value
+  }
+
+  /// Refreshes under the token cache's lock, unless the cache, read again under the lock, already holds a fresh
+  /// token (another process refreshed it), and stores the new token under the profile and host keys.
+  private func refresh(_ profile: Profile, host: DatabricksHost, force: Bool, seen: String) async throws -> Session {
+    let endpoints = try await oauthEndpoints(profile, host: host)
+    let keys = TokenCacheFile.keys(for: profile)
+    let token: OAuthToken = try await tokenCache.withLock { file in
+      guard let current = keys.lazy.compactMap({ file.entry($0) }).first else {
+        throw CredentialError.loginRequired(profile: profile.name, reason: "no OAuth token is cached for it")
+      }
+      let cached = OAuthToken(
+        accessToken: current.accessToken,
+        tokenType: current.tokenType ?? "Bearer",
+        refreshToken: current.refreshToken,
+        expiry: current.expiry
+      )
+      let stillFresh = !cached.needsRefresh(now: now())
+      if stillFresh && (!force || current.accessToken != seen) { return (nil, cached) }
+      let new = try await oauth.refresh(cached, profile: profile.name, at: endpoints)
+      var updated = file
+      updated.set(
+        TokenCacheFile.Entry(
+          accessToken: new.accessToken,
+          tokenType: new.tokenType,
+          refreshToken: new.refreshToken,
+          expiry: new.expiry
+        ),
+        forKeys: keys
+      )
+      return (updated, new)
+    }
+    return Session(profile: profile, bearer: token.accessToken, host: host, expiresAt: token.expiry)
+  }
+
+  private func oauthEndpoints(_ profile: Profile, host: DatabricksHost) async throws -> OAuthClient.Endpoints {
+    let accountId = profile.level == .account ? profile.accountId : nil
+    let key = host.url + "\u{0}" + (accountId ?? "")
+    if let known = endpoints[key] { return known }
+    let found = try await oauth.endpoints(host: host, accountId: accountId)
+    endpoints[key] = found
+    return found
   }
 
   private static func describe(_ error: TokenCacheError) -> String {

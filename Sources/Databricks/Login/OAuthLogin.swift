@@ -1,0 +1,131 @@
+import Foundation
+
+/// One OAuth U2M login exactly as `databricks auth login` does it (facts §2): discovery, PKCE S256 with a verifier
+/// from 64 random bytes, state from 16 random bytes, a loopback listener on the first free port of 8020…8040, the
+/// browser, the code exchanged once, then the files: the token in the CLI's token cache (profile key, mirrored to
+/// the host key) and the profile section (`host`, `account_id`, `auth_type = databricks-cli`).
+package struct OAuthLogin: Sendable {
+  /// What to log in to.
+  package struct Target: Sendable {
+    package var profile: String
+    package var host: DatabricksHost
+    package var accountId: String?
+    package var scopes: [String]
+
+    package init(profile: String, host: DatabricksHost, accountId: String?, scopes: [String]) {
+      self.profile = profile
+      self.host = host
+      self.accountId = accountId
+      self.scopes = scopes
+    }
+
+    var level: Profile.Level { host.isAccountsHost ? .account : .workspace }
+
+    /// The profile as it will be saved, for the token cache's keys.
+    var savedProfile: Profile {
+      var attributes = ["host": host.url, "auth_type": "databricks-cli"]
+      attributes["account_id"] = accountId
+      return Profile(name: profile, source: .environment, attributes: attributes)
+    }
+  }
+
+  package var client: RESTClient
+  package var configPath: String
+  package var tokenCache: TokenCacheStore
+  package var environment: [String: String]
+  package var ports: ClosedRange<UInt16>
+  /// Shows the user the authorization URL: the browser, or in `--sandbox` mode a client that follows it.
+  package var openURL: @Sendable (String) -> Void
+
+  package init(
+    client: RESTClient,
+    configPath: String,
+    tokenCache: TokenCacheStore,
+    environment: [String: String],
+    ports: ClosedRange<UInt16> = LoopbackListener.defaultPorts,
+    openURL: @escaping @Sendable (String) -> Void
+  ) {
+    self.client = client
+    self.configPath = configPath
+    self.tokenCache = tokenCache
+    self.environment = environment
+    self.ports = ports
+    self.openURL = openURL
+  }
+
+  /// Runs the login; `publish` receives the authorization URL as soon as it exists.
+  package func run(_ target: Target, publish: @Sendable (String) async -> Void) async throws -> LoginOutcome {
+    let oauth = OAuthClient(client: client)
+    let endpoints = try await oauth.endpoints(host: target.host, accountId: target.accountId)
+    let verifier = PKCE.randomVerifier()
+    let state = Base64URL.encode(PKCE.randomBytes(count: 16))
+    let listener = try LoopbackListener(ports: ports, expectedState: state)
+    defer { listener.close() }
+    let url = OAuthClient.authorizationURL(
+      endpoints,
+      redirectURI: listener.redirectURI,
+      scopes: target.scopes,
+      state: state,
+      challenge: PKCE.challenge(for: verifier)
+    )
+    await publish(url)
+    openURL(url)
+    let code: String
+    do {
+      switch try await listener.callback() {
+      case .code(let received, _): code = received
+      case .error(let error, let description, _):
+        throw OAuthError.authorizationFailed(error: error, description: description ?? "")
+      }
+    } catch LoopbackListenerError.stateMismatch {
+      throw OAuthError.stateMismatch
+    }
+    let token = try await oauth.exchange(
+      code: code,
+      verifier: verifier,
+      redirectURI: listener.redirectURI,
+      at: endpoints
+    )
+    try await save(token, for: target)
+    let user = try? await WorkspaceAPI(client: client, host: target.host, bearer: token.accessToken).currentUser()
+    return LoginOutcome(
+      profile: target.profile,
+      host: target.host.url,
+      level: target.level,
+      authType: "databricks-cli",
+      userName: target.level == .workspace ? user?.userName : nil,
+      expiresAt: token.expiry
+    )
+  }
+
+  /// Stores the token where the CLI looks for it, then the profile.
+  ///
+  /// The storage mode resolves as the CLI's does. The OS keyring is not reachable from brickauth yet, so a default
+  /// (`secure`) mode falls back to the file and pins `auth_storage = plaintext` as the CLI does when no keyring is
+  /// reachable, and an explicit `secure` is an error.
+  func save(_ token: OAuthToken, for target: Target) async throws {
+    let settings = (try? ConfigFile(path: configPath, bytes: FileContents.read(configPath)?.bytes ?? []))?.settings
+    let storage = try TokenStorageMode.resolve(environment: environment, settings: settings ?? [:])
+    let plan = try storage.planForLogin(keyring: .unreachable(reason: "brickauth does not use the OS keyring yet"))
+    if case .file(persistPlaintext: true) = plan {
+      try? await TokenStorageMode.plaintext.persist(inConfig: configPath)
+    }
+    let entry = TokenCacheFile.Entry(
+      accessToken: token.accessToken,
+      tokenType: token.tokenType,
+      refreshToken: token.refreshToken,
+      expiry: token.expiry
+    )
+    let keys = TokenCacheFile.keys(for: target.savedProfile)
+    try await tokenCache.update { file in file.set(entry, forKeys: keys) }
+    try await ConfigEditor.edit(configPath) { document throws(INIEditError) in
+      try ProfileEdits.saveOAuthLogin(
+        &document,
+        profile: target.profile,
+        host: target.host.url,
+        accountId: target.accountId,
+        scopes: target.scopes
+      )
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import Databricks
+import Foundation
+import JSON
+import JSONRPC
+
+/// Describes the profile a request would use: where it came from, its host and level, how it authenticates, where
+/// its tokens are stored (mode, source and location, as `databricks auth describe` reports), and who the credential
+/// belongs to, checked live within 5 s.
+enum DescribeProfile: RPCMethod {
+  static let name = "describeProfile"
+  static let checkSeconds = 5.0
+
+  struct Params: Decodable, Sendable {
+    var profile: String?
+  }
+
+  struct Result: Encodable, Sendable {
+    @ExplicitNull var profile: String?
+    var host: String
+    var level: String
+    var authType: String
+    var source: String
+    var tokenStorage: Storage
+    /// Every key of the profile with where it came from; secrets are masked.
+    var configuration: [String: Setting]
+    var user: User?
+    var valid: Bool
+    var error: JSONValue?
+  }
+
+  struct Storage: Encodable, Sendable {
+    var mode: String
+    var source: String
+    var location: String
+  }
+
+  struct Setting: Encodable, Sendable {
+    var value: String
+    var source: String
+  }
+
+  /// Keys whose values are credentials (the SDKs' `sensitive` attributes): shown masked.
+  static let sensitiveKeys: Set<String> = [
+    "token", "password", "client_secret", "azure_client_secret", "google_credentials", "metadata_service_url",
+  ]
+
+  struct User: Encodable, Sendable {
+    var userName: String
+    var id: String
+  }
+
+  static func configuration(of profile: Profile) -> [String: Setting] {
+    let variables = Dictionary(uniqueKeysWithValues: ProfileResolver.environmentKeys.map { ($0.key, $0.variable) })
+    var settings: [String: Setting] = [:]
+    for (key, value) in profile.attributes {
+      let source =
+        switch profile.source {
+        case .config(let path, _): "\(path) config file"
+        case .environment: "\(variables[key] ?? key) environment variable"
+        }
+      settings[key] = Setting(value: sensitiveKeys.contains(key) ? "********" : value, source: source)
+    }
+    return settings
+  }
+
+  static func handle(_ params: Params, _ call: MethodCall) async throws -> Result {
+    var problems = ParamProblems()
+    problems.requireProfileName(params.profile)
+    try problems.check()
+    let services = call.services
+    let config = try await services.config.current()
+    let profile = try services.resolver.resolve(params.profile, in: config, path: services.config.path)
+    let storage = try TokenStorageMode.resolve(environment: services.environment, settings: config?.settings ?? [:])
+    var result = Result(
+      profile: profile.name,
+      host: profile.host?.url ?? "",
+      level: profile.level.rawValue,
+      authType: profile.authType,
+      source: profile.source == .environment ? "environment" : "config",
+      tokenStorage: Storage(
+        mode: storage.mode.rawValue,
+        source: storage.source.rawValue,
+        location: storage.location(tokenCachePath: services.tokenCache.path)
+      ),
+      configuration: configuration(of: profile),
+      valid: false
+    )
+    do {
+      let user = try await withDeadline(seconds: checkSeconds, what: "Checking the profile") {
+        let session = try await services.sessions.session(for: params.profile)
+        return try await session.workspace(services.client).currentUser()
+      }
+      result.user = User(userName: user.userName, id: user.id)
+      result.valid = true
+    } catch is CancellationError {
+      throw CancellationError()
+    } catch {
+      result.error = RPCError(error).jsonValue
+    }
+    return result
+  }
+}

@@ -1,0 +1,299 @@
+import Databricks
+import Foundation
+import JSON
+import JSONRPC
+import Sandbox
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `login`, `getToken`, `logout` and `describeProfile` against the sandbox's OIDC endpoints over real loopback HTTP:
+/// the browser step is an HTTP client following the authorization URL, and the sandbox consents (or not).
+@Suite(.timeLimit(.minutes(1))) struct LoginTests {
+  func tokenCache(_ world: SandboxedServer) throws -> JSONValue {
+    let url = world.session.directory.appendingPathComponent(".databricks/token-cache.json")
+    return try JSONParser.parse(Array(try Data(contentsOf: url)))
+  }
+
+  func config(_ world: SandboxedServer) throws -> String {
+    try String(contentsOf: world.session.configFile, encoding: .utf8)
+  }
+
+  @Test func aWorkspaceLoginStoresTokensAndTheProfileAsTheCLIDoes() async throws {
+    try await SandboxedServer.with { world in
+      let result = try await world.result("login", ["profile": "needs-login"])
+      #expect(result["status"] == "complete")
+      #expect(result["user"] == ["userName": "admin@sandbox.example"])
+      #expect(result["authType"] == "databricks-cli")
+      let cache = try tokenCache(world)
+      #expect(cache["version"] == 1)
+      let host = world.sandbox.baseURL.absoluteString
+      let entry = try #require(cache["tokens"]?["needs-login"])
+      #expect(cache["tokens"]?[host] == entry, "mirrored to the host key in plaintext mode")
+      #expect(entry["token_type"] == "Bearer")
+      #expect(entry["refresh_token"]?.stringValue?.hasPrefix("sbxrt-") == true)
+      let expiry = try #require(entry["expiry"]?.stringValue)
+      #expect(expiry.contains("."), "Go writes fractional seconds")
+      let text = try config(world)
+      #expect(text.contains("[needs-login]\nhost = \(host)\nauth_type = databricks-cli\n"))
+      #expect(text.contains("auth_storage = plaintext"), "no keyring: pinned to the file, as the CLI does")
+      let attributes = try FileManager.default.attributesOfItem(
+        atPath: world.session.directory.appendingPathComponent(".databricks/token-cache.json").path
+      )
+      #expect(attributes[.posixPermissions] as? Int == 0o600)
+      // The new credential works for API calls.
+      let tokens = try await world.result("listTokens", ["profile": "needs-login"])
+      #expect(tokens["tokens"]?.arrayValue?.isEmpty == false)
+    }
+  }
+
+  @Test func anAccountLevelLoginUsesTheAccountsEndpoints() async throws {
+    try await SandboxedServer.with { world in
+      let result = try await world.result(
+        "login",
+        [
+          "profile": "acct", "host": .string(world.sandbox.baseURL.absoluteString),
+          "accountId": .string(world.sandbox.accountID),
+        ]
+      )
+      #expect(result["status"] == "complete")
+      #expect(try config(world).contains("account_id = \(world.sandbox.accountID)"))
+      #expect(world.sandbox.tokenRequestCount(grantType: "authorization_code") == 1)
+    }
+  }
+
+  @Test func deniedConsentAndAForeignStateFailTheLogin() async throws {
+    try await SandboxedServer.with { world in
+      world.sandbox.enqueueConsent(.deny)
+      let denied = try await world.error("login", ["profile": "needs-login"])
+      #expect(denied["code"] == -31002)
+      #expect(denied["data"]?["kind"] == "auth_failed")
+      #expect(denied["data"]?["oauthError"] == "access_denied")
+      world.sandbox.enqueueConsent(.tamperState)
+      let tampered = try await world.error("login", ["profile": "needs-login"])
+      #expect(tampered["data"]?["kind"] == "auth_failed")
+      #expect(tampered["message"]?.stringValue?.contains("state mismatch") == true)
+      #expect(world.sandbox.tokenRequestCount(grantType: "authorization_code") == 0, "no code was exchanged")
+      #expect(
+        !FileManager.default.fileExists(
+          atPath: world.session.directory.appendingPathComponent(".databricks/token-cache.json").path
+        )
+      )
+    }
+  }
+
+  @Test func aBusyPortIsSkipped() async throws {
+    try await SandboxedServer.with { world in
+      // Hold 8020 (a parallel test may already hold it, which is fine too).
+      let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+      defer { close(socket) }
+      var address = sockaddr_in()
+      address.sin_family = sa_family_t(AF_INET)
+      address.sin_port = in_port_t(8020).bigEndian
+      address.sin_addr.s_addr = inet_addr("127.0.0.1")
+      _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+      }
+      listen(socket, 1)
+      let request: JSONValue = [
+        "jsonrpc": "2.0", "id": "p", "method": "login",
+        "params": ["profile": "needs-login", "_meta": ["progressToken": "p"]],
+      ]
+      world.server.connection.receive(JSONWriter.bytes(request)[...])
+      let messages = try await world.server.writer.waitUntil { $0.contains { $0["id"] == "p" } }
+      let url = try #require(
+        messages.first { $0["method"] == "notifications/progress" }?["params"]?["_meta"]?["brickauth/authorizationUrl"]?
+          .stringValue
+      )
+      let redirect = try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "redirect_uri" }?.value)
+      #expect(redirect.hasPrefix("http://localhost:80"))
+      #expect(redirect != "http://localhost:8020")
+      #expect(messages.last { $0["id"] == "p" }?["result"]?["status"] == "complete")
+    }
+  }
+
+  @Test func aPendingLoginCompletesThroughItsLoginId() async throws {
+    try await SandboxedServer.with { world in
+      let pending = try await world.result(
+        "login",
+        ["profile": "needs-login", "openBrowser": false, "waitSeconds": 0.2]
+      )
+      #expect(pending["status"] == "pending")
+      let loginId = try #require(pending["loginId"])
+      let url = try #require(pending["authorizationUrl"]?.stringValue.flatMap(URL.init(string:)))
+      // The same profile joins the same flow rather than starting a second listener.
+      let again = try await world.result("login", ["profile": "needs-login", "openBrowser": false, "waitSeconds": 0.1])
+      #expect(again["loginId"] == loginId)
+      // Now "the user" opens the URL.
+      _ = try await URLSession.shared.data(from: url)
+      let done = try await world.result("login", ["loginId": loginId, "waitSeconds": 10])
+      #expect(done["status"] == "complete")
+      let unknown = try await world.error("login", ["loginId": loginId])
+      #expect(unknown["data"]?["errors"]?.arrayValue?.first?["path"] == "/loginId")
+    }
+  }
+
+  @Test func aLoginPastItsDeadlineTimesOut() async throws {
+    try await SandboxedServer.with { world in
+      let timedOut = try await world.error(
+        "login",
+        ["profile": "needs-login", "openBrowser": false, "timeoutSeconds": 0.5]
+      )
+      #expect(timedOut["code"] == -31011)
+      #expect(timedOut["data"]?["kind"] == "timeout")
+    }
+  }
+
+  @Test func cancellingALoginClosesItsListener() async throws {
+    try await SandboxedServer.with { world in
+      world.server.connection.receive(
+        #"{"jsonrpc":"2.0","id":"c","method":"login","params":{"profile":"needs-login","openBrowser":false,"_meta":{"progressToken":"c"}}}"#
+      )
+      let started = try await world.server.writer.waitUntil { $0.contains { $0["params"]?["progressToken"] == "c" } }
+      let url = try #require(
+        started.first { $0["params"]?["progressToken"] == "c" }?["params"]?["_meta"]?["brickauth/authorizationUrl"]?
+          .stringValue
+      )
+      let redirect = try #require(URLComponents(string: url)?.queryItems?.first { $0.name == "redirect_uri" }?.value)
+      let callback = try #require(URL(string: redirect))
+      world.server.connection.receive(#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"c"}}"#)
+      let messages = try await world.server.writer.waitUntil { $0.contains { $0["id"] == "c" } }
+      #expect(messages.last { $0["id"] == "c" }?["error"]?["code"] == -32800)
+      // The listener is gone: connecting to its port is refused (bounded polling while it closes).
+      let port = try #require(callback.port)
+      var listening = true
+      for _ in 0..<250 where listening {
+        listening = Self.accepts(port: UInt16(port))
+        if listening { try await Task.sleep(nanoseconds: 20_000_000) }
+      }
+      #expect(!listening)
+    }
+  }
+
+  /// Whether something accepts TCP connections on 127.0.0.1:`port`, without ever blocking: a listener that stopped
+  /// accepting would otherwise leave a blocking `connect` hanging once the backlog fills.
+  static func accepts(port: UInt16) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(port).bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let started = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    if started == 0 { return true }
+    guard errno == EINPROGRESS else { return false }
+    var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+    guard poll(&poller, 1, 200) == 1 else { return true }  // still pending: a backlog is taking it
+    var failure: Int32 = 0
+    var length = socklen_t(MemoryLayout<Int32>.size)
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &failure, &length)
+    return failure == 0
+  }
+
+  @Test func aPATLoginIsCheckedBeforeItIsSaved() async throws {
+    try await SandboxedServer.with { world in
+      let host = JSONValue.string(world.sandbox.baseURL.absoluteString)
+      let before = try config(world)
+      let refused = try await world.error(
+        "login",
+        ["profile": "pat", "host": host, "token": "dapi-not-a-real-token-0000000000"]
+      )
+      #expect(refused["data"]?["kind"] == "auth_failed")
+      #expect(try config(world) == before, "nothing is written for a bad token")
+      let created = try await world.result("createToken", ["profile": "user", "comment": "for pat login"])
+      let token = try #require(created["tokenValue"])
+      let done = try await world.result("login", ["profile": "pat", "host": host, "token": token])
+      #expect(
+        done == [
+          "status": "complete", "profile": "pat", "host": host, "level": "workspace", "authType": "pat",
+          "user": ["userName": "user@sandbox.example"],
+        ]
+      )
+      #expect(
+        try config(world).contains(
+          "[pat]\nhost = \(world.sandbox.baseURL.absoluteString)\ntoken = \(token.stringValue ?? "")\n"
+        )
+      )
+    }
+  }
+
+  @Test func getTokenRefreshesAnExpiringTokenOnceForAHundredCallers() async throws {
+    try await SandboxedServer.with { world in
+      world.sandbox.setAccessTokenLifetime(seconds: 120)  // inside the 5-minute refresh margin
+      _ = try await world.result("login", ["profile": "needs-login"])
+      world.sandbox.setAccessTokenLifetime(seconds: 3600)
+      let results = try await withThrowingTaskGroup(of: JSONValue.self) { group in
+        for _ in 0..<100 { group.addTask { try await world.result("getToken", ["profile": "needs-login"]) } }
+        return try await group.reduce(into: [JSONValue]()) { $0.append($1) }
+      }
+      #expect(world.sandbox.tokenRequestCount(grantType: "refresh_token") == 1)
+      #expect(Set(results.compactMap { $0["accessToken"]?.stringValue }).count == 1)
+      let cached = try tokenCache(world)["tokens"]?["needs-login"]?["access_token"]
+      #expect(results.first?["accessToken"] == cached, "the refreshed token was stored")
+    }
+  }
+
+  @Test func aRevokedRefreshTokenMeansLoginAgain() async throws {
+    try await SandboxedServer.with { world in
+      world.sandbox.setAccessTokenLifetime(seconds: 120)
+      _ = try await world.result("login", ["profile": "needs-login"])
+      let refresh = try #require(tokenCache(world)["tokens"]?["needs-login"]?["refresh_token"]?.stringValue)
+      #expect(world.sandbox.revokeRefreshToken(refresh))
+      let error = try await world.error("getToken", ["profile": "needs-login"])
+      #expect(error["code"] == -31001)
+      #expect(error["data"]?["kind"] == "auth_required")
+      #expect(error["message"]?.stringValue?.contains("login") == true)
+      #expect(error["message"]?.stringValue?.contains(refresh) == false)
+    }
+  }
+
+  @Test func logoutRemovesTokensAndOptionallyTheProfile() async throws {
+    try await SandboxedServer.with { world in
+      _ = try await world.result("login", ["profile": "needs-login"])
+      let host = world.sandbox.baseURL.absoluteString
+      let out = try await world.result("logout", ["profile": "needs-login"])
+      #expect(out == ["profile": "needs-login", "removedCredentials": true, "deletedProfile": false])
+      let tokens = try tokenCache(world)["tokens"]
+      #expect(tokens?["needs-login"] == nil)
+      #expect(tokens?[host] != nil, "the host key stays: admin and user use that host too")
+      let deleted = try await world.result("logout", ["profile": "needs-login", "deleteProfile": true])
+      #expect(deleted == ["profile": "needs-login", "removedCredentials": false, "deletedProfile": true])
+      #expect(!(try config(world).contains("[needs-login]")))
+      #expect(try config(world).contains("[admin]"))
+    }
+  }
+
+  @Test func describeProfileSaysWhereTokensLiveAndWhoTheyAreFor() async throws {
+    try await SandboxedServer.with { world in
+      let admin = try await world.result("describeProfile")
+      #expect(admin["profile"] == "admin")
+      #expect(admin["authType"] == "pat")
+      #expect(admin["source"] == "config")
+      #expect(admin["valid"] == true)
+      #expect(admin["user"]?["userName"] == "admin@sandbox.example")
+      #expect(admin["tokenStorage"]?["mode"] == "secure")
+      #expect(admin["tokenStorage"]?["source"] == "default")
+      let configFile = world.session.configFile.path
+      #expect(
+        admin["configuration"]?["token"] == ["value": "********", "source": .string("\(configFile) config file")]
+      )
+      #expect(admin["configuration"]?["host"]?["value"] == .string(world.sandbox.baseURL.absoluteString))
+      let pending = try await world.result("describeProfile", ["profile": "needs-login"])
+      #expect(pending["valid"] == false)
+      #expect(pending["error"]?["data"]?["kind"] == "auth_required")
+    }
+  }
+}
