@@ -11,9 +11,7 @@
 /// two CLI processes). Both sides rename a complete file into place, so no reader ever sees a torn file.
 package actor TokenCacheStore {
   package nonisolated let path: String
-  private var cached: (stamp: FileStamp?, result: Result<TokenCacheFile, TokenCacheError>)?
-  /// Counts the reloads, so callers can cache what they derive from the file (see ``snapshot()``).
-  private var version = 0
+  private var cache = StampedFileCache<TokenCacheFile, TokenCacheError>()
 
   package init(path: String) {
     self.path = path
@@ -34,28 +32,9 @@ package actor TokenCacheStore {
 
   /// The current value and its version: the version changes exactly when the file was read again.
   package func snapshot() throws(TokenCacheError) -> (value: TokenCacheFile, version: Int) {
-    let stamp = FileStamp.of(path)
-    if let cached, cached.stamp == stamp { return (try cached.result.get(), version) }
-    var readStamp = stamp
-    let result: Result<TokenCacheFile, TokenCacheError>
-    do throws(TokenCacheError) {
-      let contents: (bytes: [UInt8], stamp: FileStamp)?
-      do {
-        contents = try FileContents.read(path)
-      } catch {
-        throw .unreadable(error)
-      }
-      readStamp = contents?.stamp
-      result = .success(
-        try contents.map { contents throws(TokenCacheError) in try TokenCacheFile(bytes: contents.bytes) }
-          ?? TokenCacheFile()
-      )
-    } catch {
-      result = .failure(error)
+    try cache.value(at: path, unreadable: TokenCacheError.unreadable) { bytes throws(TokenCacheError) in
+      try bytes.map { bytes throws(TokenCacheError) in try TokenCacheFile(bytes: bytes) } ?? TokenCacheFile()
     }
-    cached = (readStamp, result)
-    version += 1
-    return (try result.get(), version)
   }
 
   // MARK: Writing
@@ -163,8 +142,7 @@ package actor TokenCacheStore {
 
   /// Makes what is on disk now the cached value, so readers see a write at once without parsing the file again.
   private func remember(_ current: (file: TokenCacheFile, stamp: FileStamp?)) {
-    if let cached, cached.stamp == current.stamp, (try? cached.result.get()) == current.file { return }
-    cached = (current.stamp, .success(current.file))
-    version += 1
+    cache.remember(current.file, stamp: current.stamp)
   }
+
 }

@@ -11,9 +11,7 @@
 /// ```
 package actor ConfigStore {
   package nonisolated let path: String
-  private var cached: (stamp: FileStamp?, result: Result<ConfigFile?, ConfigError>)?
-  /// Counts the reloads, so callers can cache what they derive from the file (see ``snapshot()``).
-  private var version = 0
+  private var cache = StampedFileCache<ConfigFile?, ConfigError>()
 
   package init(path: String) {
     self.path = path
@@ -26,26 +24,9 @@ package actor ConfigStore {
 
   /// The current value and its version: the version changes exactly when the file was read again.
   package func snapshot() throws(ConfigError) -> (value: ConfigFile?, version: Int) {
-    let stamp = FileStamp.of(path)
-    if let cached, cached.stamp == stamp { return (try cached.result.get(), version) }
-    let result: Result<ConfigFile?, ConfigError>
-    var readStamp = stamp
-    do throws(ConfigError) {
-      let contents: (bytes: [UInt8], stamp: FileStamp)?
-      do {
-        contents = try FileContents.read(path)
-      } catch {
-        throw .unreadable(error)
-      }
-      readStamp = contents?.stamp
-      result = .success(
-        try contents.map { contents throws(ConfigError) in try ConfigFile(path: path, bytes: contents.bytes) }
-      )
-    } catch {
-      result = .failure(error)
+    try cache.value(at: path, unreadable: ConfigError.unreadable) { bytes throws(ConfigError) in
+      try bytes.map { bytes throws(ConfigError) in try ConfigFile(path: path, bytes: bytes) }
     }
-    cached = (readStamp, result)
-    version += 1
-    return (try result.get(), version)
   }
+
 }
