@@ -276,9 +276,11 @@ import Testing
     connection.receive(#"{"jsonrpc":"2.0","id":1,"method":"slow","params":{"steps":100}}"#)
     connection.receive(#"{"jsonrpc":"2.0","id":2,"method":"slow","params":{"steps":100}}"#)
     try await Task.sleep(nanoseconds: 50_000_000)
-    connection.terminate(signal: 15)
-    #expect(connection.waitForExit() == 143)
-    let messages = writer.values
+    // As in the service, from a thread of its own: terminate blocks while handlers unwind, and they need the pool.
+    let connection = self.connection
+    Thread { connection.terminate(signal: 15) }.start()
+    #expect(try await exitCode() == 143)
+    let messages = try await writer.waitForMessages(2)
     #expect(messages.count == 2)
     #expect(messages.allSatisfy { $0["error"]?["data"]?["kind"] == "shutting_down" && $0["error"]?["code"] == -32800 })
   }
