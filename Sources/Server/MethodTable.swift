@@ -19,6 +19,7 @@ package enum MethodTable {
     RPCDiscover.self,
     SetMaxLifetime.self,
     SetTokensEnabled.self,
+    ToolsList.self,
   ]
 
   /// Registered only for tests (`--test-methods`): slow and large methods with no side effects.
