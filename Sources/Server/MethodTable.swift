@@ -19,6 +19,7 @@ package enum MethodTable {
     RPCDiscover.self,
     SetMaxLifetime.self,
     SetTokensEnabled.self,
+    ToolsCall.self,
     ToolsList.self,
   ]
 
@@ -27,6 +28,12 @@ package enum MethodTable {
     TestEcho.self,
     TestSleep.self,
   ]
+
+  /// The handler of one method of ``methods`` (never a test method): how `tools/call` reaches the same code as a
+  /// direct call.
+  static func handler(named name: String, services: Services) -> MethodHandler? {
+    methods.first { $0.name == name }?.handler(services: services)
+  }
 
   package static func handlers(services: Services) -> [MethodHandler] {
     (methods + (services.testMethods ? testMethods : [])).map { $0.handler(services: services) }

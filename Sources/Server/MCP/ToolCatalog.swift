@@ -37,10 +37,14 @@ struct ToolCatalog: Sendable {
       guard let name = method["name"]?.stringValue else { continue }
       let summary = method["summary"]?.stringValue
       let description = [summary, method["description"]?.stringValue].compactMap { $0 }.joined(separator: "\n\n")
+      let defaults = method["x-brickauth-mcp-defaults"]?.objectValue ?? [:]
       var listing: [String: JSONValue] = [
         "name": .string(name),
         "description": .string(description),
-        "inputSchema": ToolSchema.input(params: method["params"]?.arrayValue ?? [], components: components),
+        "inputSchema": Self.defaulting(
+          ToolSchema.input(params: method["params"]?.arrayValue ?? [], components: components),
+          defaults
+        ),
       ]
       listing["title"] = summary.map(JSONValue.string)
       if let result = method["result"]?["schema"] {
@@ -58,7 +62,7 @@ struct ToolCatalog: Sendable {
           listing: .object(listing),
           withheldListing: .object(withheldListing),
           withheldFields: withheld,
-          defaults: method["x-brickauth-mcp-defaults"]?.objectValue ?? [:]
+          defaults: defaults
         )
       )
     }
@@ -68,6 +72,18 @@ struct ToolCatalog: Sendable {
 
   func tool(named name: String) -> Tool? {
     byName[name].map { tools[$0] }
+  }
+
+  /// `schema` with the MCP-only defaults written as each property's `default`, so hosts see what they get.
+  private static func defaulting(_ schema: JSONValue, _ defaults: [String: JSONValue]) -> JSONValue {
+    guard case .object(var root) = schema, case .object(var properties)? = root["properties"] else { return schema }
+    for (key, value) in defaults {
+      guard case .object(var property)? = properties[key] else { continue }
+      property["default"] = value
+      properties[key] = .object(property)
+    }
+    root["properties"] = .object(properties)
+    return .object(root)
   }
 
   /// `schema` with each of `fields` nullable and not required, and a `note` property saying why.
