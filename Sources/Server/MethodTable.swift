@@ -17,6 +17,7 @@ package enum MethodTable {
     Ping.self,
     RevokeToken.self,
     RPCDiscover.self,
+    ServerDiscover.self,
     SetMaxLifetime.self,
     SetTokensEnabled.self,
     ToolsCall.self,

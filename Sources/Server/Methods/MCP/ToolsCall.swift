@@ -17,6 +17,7 @@ enum ToolsCall: RPCMethod {
   }
 
   static func handle(_ params: Params, _ call: MethodCall) async throws -> JSONValue {
+    let modern = try MCPEra.isModern(call.request)
     guard let tool = ToolCatalog.shared.tool(named: params.name),
       let handler = MethodTable.handler(named: params.name, services: call.services)
     else {
@@ -38,18 +39,20 @@ enum ToolsCall: RPCMethod {
     } catch {
       let wire = RPCError(error)
       guard wire.code == .invalidParams || (-31099 ... -31001).contains(wire.code.rawValue) else { throw wire }
-      return [
+      let failure: JSONValue = [
         "content": [["type": "text", "text": .string("\(wire.message) (kind=\(wire.kind))")]],
         "structuredContent": ["error": wire.jsonValue],
         "isError": true,
       ]
+      return MCPEra.shape(failure, modern: modern)
     }
     let content = call.services.mcpAllowSecrets ? result : withholding(tool.withheldFields, from: result)
-    return [
+    let success: JSONValue = [
       "content": [["type": "text", "text": .string(JSONWriter.string(content))]],
       "structuredContent": content,
       "isError": false,
     ]
+    return MCPEra.shape(success, modern: modern)
   }
 
   /// `result` with each of `fields` that is present set to `null`, and a `note` saying why.

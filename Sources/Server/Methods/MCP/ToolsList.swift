@@ -13,8 +13,9 @@ enum ToolsList: RPCMethod {
   }
 
   static func handle(_ params: Params, _ call: MethodCall) async throws -> JSONValue {
+    let modern = try MCPEra.isModern(call.request)
     let allowSecrets = call.services.mcpAllowSecrets
     let tools = ToolCatalog.shared.tools.map { allowSecrets ? $0.listing : $0.withheldListing }
-    return ["tools": .array(tools)]
+    return MCPEra.shape(["tools": .array(tools)], modern: modern, cacheable: true)
   }
 }
