@@ -17,8 +17,11 @@ package enum MethodTable {
     Ping.self,
     RevokeToken.self,
     RPCDiscover.self,
+    ServerDiscover.self,
     SetMaxLifetime.self,
     SetTokensEnabled.self,
+    ToolsCall.self,
+    ToolsList.self,
   ]
 
   /// Registered only for tests (`--test-methods`): slow and large methods with no side effects.
@@ -26,6 +29,12 @@ package enum MethodTable {
     TestEcho.self,
     TestSleep.self,
   ]
+
+  /// The handler of one method of ``methods`` (never a test method): how `tools/call` reaches the same code as a
+  /// direct call.
+  static func handler(named name: String, services: Services) -> MethodHandler? {
+    methods.first { $0.name == name }?.handler(services: services)
+  }
 
   package static func handlers(services: Services) -> [MethodHandler] {
     (methods + (services.testMethods ? testMethods : [])).map { $0.handler(services: services) }

@@ -10,6 +10,9 @@ import JSONRPC
 package final class Services: Sendable {
   package let environment: [String: String]
   package let testMethods: Bool
+  /// `--mcp-allow-secrets`: MCP tool results carry `createToken`'s `tokenValue` (by default it is withheld,
+  /// because tool results flow into a model's context).
+  package let mcpAllowSecrets: Bool
   package let resolver: ProfileResolver
   package let config: ConfigStore
   package let tokenCache: TokenCacheStore
@@ -40,12 +43,14 @@ package final class Services: Sendable {
   package init(
     environment: [String: String],
     testMethods: Bool = false,
+    mcpAllowSecrets: Bool = false,
     client: RESTClient? = nil,
     browser: Browser = .system,
     loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts
   ) {
     self.environment = environment
     self.testMethods = testMethods
+    self.mcpAllowSecrets = mcpAllowSecrets
     self.browser = browser
     self.loginPorts = loginPorts
     resolver = ProfileResolver(environment: environment)

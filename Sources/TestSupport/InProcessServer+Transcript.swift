@@ -22,12 +22,15 @@ extension InProcessServer {
     timeoutSeconds: Double = 30
   ) async throws -> [JSONValue] {
     var testMethods = false
+    var mcpAllowSecrets = false
     var maxMessageBytes = 16 << 20
     var arguments = transcript.arguments[...]
     while let argument = arguments.popFirst() {
       switch argument {
       case "--test-methods":
         testMethods = true
+      case "--mcp-allow-secrets":
+        mcpAllowSecrets = true
       case "--max-message-bytes":
         guard let bytes = arguments.popFirst().flatMap(Int.init) else {
           throw TranscriptError(file: transcript.name + ".args", "--max-message-bytes needs a number")
@@ -38,7 +41,12 @@ extension InProcessServer {
       }
     }
 
-    let server = InProcessServer(environment: environment, testMethods: testMethods, browser: browser)
+    let server = InProcessServer(
+      environment: environment,
+      testMethods: testMethods,
+      mcpAllowSecrets: mcpAllowSecrets,
+      browser: browser
+    )
     let connection = server.connection
     let deliver: (LineFramer.Event) -> Void = { event in
       switch event {

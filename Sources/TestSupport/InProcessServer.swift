@@ -16,10 +16,17 @@ package struct InProcessServer: Sendable {
   package init(
     environment: [String: String] = [:],
     testMethods: Bool = true,
+    mcpAllowSecrets: Bool = false,
     client: RESTClient? = nil,
     browser: Services.Browser = .system
   ) {
-    services = Services(environment: environment, testMethods: testMethods, client: client, browser: browser)
+    services = Services(
+      environment: environment,
+      testMethods: testMethods,
+      mcpAllowSecrets: mcpAllowSecrets,
+      client: client,
+      browser: browser
+    )
     let handlers = MethodTable.handlers(services: services)
     connectionMethodNames = handlers.map(\.name)
     connection = Connection(handlers: handlers, writer: writer)

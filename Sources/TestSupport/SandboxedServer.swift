@@ -24,6 +24,7 @@ package struct SandboxedServer: Sendable {
 
   package init(
     configuration: SandboxConfiguration = SandboxConfiguration(),
+    mcpAllowSecrets: Bool = false,
     requestTimeoutSeconds: Int = 2,
     retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4, budgetSeconds: 4, initialBackoffSeconds: 0.05)
   ) throws {
@@ -36,6 +37,7 @@ package struct SandboxedServer: Sendable {
     server = InProcessServer(
       environment: session.environment(replacing: [:]),
       testMethods: true,
+      mcpAllowSecrets: mcpAllowSecrets,
       client: client,
       browser: .followRedirects
     )
@@ -69,9 +71,10 @@ package struct SandboxedServer: Sendable {
   /// Runs `body` with a fresh sandbox and server, and always stops the sandbox afterwards.
   package static func with(
     _ configuration: SandboxConfiguration = SandboxConfiguration(),
+    mcpAllowSecrets: Bool = false,
     _ body: (SandboxedServer) async throws -> Void
   ) async throws {
-    let world = try SandboxedServer(configuration: configuration)
+    let world = try SandboxedServer(configuration: configuration, mcpAllowSecrets: mcpAllowSecrets)
     do {
       try await body(world)
     } catch {

@@ -5,6 +5,7 @@ struct CommandLineOptions {
   var maxMessageBytes = 16 << 20
   var logLevel = StderrLog.Level.warning
   var testMethods = false
+  var mcpAllowSecrets = false
   var sandbox = false
   var showHelp = false
   var showVersion = false
@@ -20,6 +21,8 @@ struct CommandLineOptions {
       --log-level LEVEL       debug, info, warning (default) or error
       --sandbox               serve an emulated Databricks workspace on this machine and use a throwaway home
                               and config with ready profiles (admin, user, needs-login); your files are untouched
+      --mcp-allow-secrets     return createToken's tokenValue in MCP tool results too (by default it is withheld
+                              there, because tool results reach a model's context)
       --test-methods          also serve test/sleep and test/echo (for the test suite only)
       --version               print the version and exit
       -h, --help              print this help and exit
@@ -46,6 +49,7 @@ struct CommandLineOptions {
         }
         options.logLevel = StderrLog.Level.allCases[index]
       case "--test-methods": options.testMethods = true
+      case "--mcp-allow-secrets": options.mcpAllowSecrets = true
       case "--sandbox": options.sandbox = true
       case "--version": options.showVersion = true
       case "-h", "--help": options.showHelp = true

@@ -47,6 +47,7 @@ enum ServiceProcess {
     let services = Services(
       environment: environment,
       testMethods: options.testMethods,
+      mcpAllowSecrets: options.mcpAllowSecrets,
       // In the sandbox nobody is at a browser: follow the authorization URL; the sandbox consents by itself.
       browser: options.sandbox ? .followRedirects : .system
     )

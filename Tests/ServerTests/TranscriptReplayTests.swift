@@ -40,7 +40,9 @@ import Testing
   }
 
   @Test func theDocumentedTranscriptsAreFound() {
-    #expect(Set(Self.names).isSuperset(of: ["jsonrpc-spec", "lifecycle", "progress-and-cancel", "quickstart"]))
+    #expect(
+      Set(Self.names).isSuperset(of: ["jsonrpc-spec", "lifecycle", "mcp-session", "progress-and-cancel", "quickstart"])
+    )
   }
 
   /// A stray file (say `login.expected.json`) would otherwise be silently ignored instead of replayed.

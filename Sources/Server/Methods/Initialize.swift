@@ -3,7 +3,8 @@ import JSON
 /// The optional hello, shaped like MCP's `initialize` so MCP hosts get a correct answer and nothing else needs it.
 ///
 /// A known MCP protocol date is echoed (version negotiation: echo when supported, else our latest); a request
-/// without `protocolVersion` is a plain hello and gets our own protocol name.
+/// without `protocolVersion` is a plain hello and gets our own protocol name. Both advertise `tools`: `tools/list`
+/// and `tools/call` are served on every connection, with or without a handshake.
 enum Initialize: RPCMethod {
   static let name = "initialize"
   /// MCP revisions whose `initialize` handshake we answer, oldest first.
@@ -37,12 +38,15 @@ enum Initialize: RPCMethod {
     }
     return Result(
       protocolVersion: version,
-      capabilities: .object([:]),
+      capabilities: ["tools": [:]],
       serverInfo: ServerInfo(),
-      instructions: """
-        brickauth manages Databricks credentials: profiles in ~/.databrickscfg, OAuth tokens and personal \
-        access tokens. Call rpc.discover for the full method list (OpenRPC).
-        """
+      instructions: instructions
     )
   }
+
+  /// Shared with `server/discover`, which answers the same question for stateless MCP clients.
+  static let instructions = """
+    brickauth manages Databricks credentials: profiles in ~/.databrickscfg, OAuth tokens and personal \
+    access tokens. MCP hosts: tools/list. Everyone else: call rpc.discover for the full method list (OpenRPC).
+    """
 }

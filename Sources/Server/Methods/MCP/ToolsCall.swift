@@ -1,0 +1,65 @@
+import JSON
+import JSONRPC
+
+/// MCP `tools/call`: runs the method of the same name through its ``MethodTable`` handler, with this request's
+/// context, so params are checked, progress (`_meta.progressToken` of the `tools/call`) is reported and
+/// cancellation (`notifications/cancelled` naming this request) works exactly as for a direct call.
+///
+/// The result is wrapped as MCP asks: the compact JSON as text (for older clients) and as `structuredContent`.
+/// Application errors (`-31xxx`, and `-32602` for bad arguments) are tool execution errors, `isError: true`, so a
+/// model can read them and correct itself; an unknown tool, an internal error and cancellation stay JSON-RPC.
+enum ToolsCall: RPCMethod {
+  static let name = "tools/call"
+
+  struct Params: Decodable, Sendable {
+    var name: String
+    var arguments: JSONValue?
+  }
+
+  static func handle(_ params: Params, _ call: MethodCall) async throws -> JSONValue {
+    let modern = try MCPEra.isModern(call.request)
+    guard let tool = ToolCatalog.shared.tool(named: params.name),
+      let handler = MethodTable.handler(named: params.name, services: call.services)
+    else {
+      throw RPCError(
+        .invalidParams,
+        kind: "invalid_params",
+        "Unknown tool: \(params.name)",
+        extra: ["errors": [["path": "/name", "message": "is not a tool (see tools/list)"]]]
+      )
+    }
+    var arguments = params.arguments ?? [:]
+    if case .object(var members) = arguments {
+      for (key, value) in tool.defaults where members[key] == nil { members[key] = value }
+      arguments = .object(members)
+    }
+    let result: JSONValue
+    do {
+      result = try await handler.run(arguments, call.request)
+    } catch {
+      let wire = RPCError(error)
+      guard wire.code == .invalidParams || (-31099 ... -31001).contains(wire.code.rawValue) else { throw wire }
+      let failure: JSONValue = [
+        "content": [["type": "text", "text": .string("\(wire.message) (kind=\(wire.kind))")]],
+        "structuredContent": ["error": wire.jsonValue],
+        "isError": true,
+      ]
+      return MCPEra.shape(failure, modern: modern)
+    }
+    let content = call.services.mcpAllowSecrets ? result : withholding(tool.withheldFields, from: result)
+    let success: JSONValue = [
+      "content": [["type": "text", "text": .string(JSONWriter.string(content))]],
+      "structuredContent": content,
+      "isError": false,
+    ]
+    return MCPEra.shape(success, modern: modern)
+  }
+
+  /// `result` with each of `fields` that is present set to `null`, and a `note` saying why.
+  static func withholding(_ fields: [String], from result: JSONValue) -> JSONValue {
+    guard case .object(var members) = result, fields.contains(where: { members[$0] != nil }) else { return result }
+    for field in fields where members[field] != nil { members[field] = .null }
+    members["note"] = .string(ToolCatalog.withheldNote)
+    return .object(members)
+  }
+}
