@@ -75,10 +75,23 @@ def result_validators(doc):
     return validators
 
 
+def messages(text):
+    """The messages of a transcript's input: one per line, or one per Content-Length block (LSP framing)."""
+    if not text.startswith("Content-Length:"):
+        return text.splitlines()
+    data, found = text.encode(), []
+    while data.strip():
+        head, _, rest = data.partition(b"\r\n\r\n")
+        length = next(int(h.split(b":")[1]) for h in head.split(b"\r\n") if h.lower().startswith(b"content-length:"))
+        found.append(rest[:length].decode())
+        data = rest[length:]
+    return found
+
+
 def requests_by_id(path):
     """JSON text of each request id in a .jsonl file -> its method; invalid lines are skipped (some are on purpose)."""
     methods, problems = {}, []
-    for number, line in enumerate(path.read_text().splitlines(), 1):
+    for number, line in enumerate(messages(path.read_bytes().decode()), 1):
         try:
             value = json.loads(line)
         except ValueError:

@@ -6,7 +6,7 @@ package import Server
 extension InProcessServer {
   /// Replays a transcript in-process and returns everything the server wrote, in order.
   ///
-  /// The input goes through the real ``LineFramer`` (so blank lines, `\r\n` and a last line without `\n` behave
+  /// The input goes through the real ``MessageStreamDecoder`` (so blank lines, `\r\n`, a last line without `\n` and LSP framing behave
   /// as on stdin), each message into ``Connection/receive(_:)``, then input is closed and the replay waits, by
   /// polling, for the connection to finish: blocking a thread on ``Connection/waitForExit()`` could starve the
   /// cooperative pool the handlers run on.
@@ -54,9 +54,10 @@ extension InProcessServer {
       case .oversized: connection.receiveOversizedMessage()
       }
     }
-    var framer = LineFramer(maxLineBytes: maxMessageBytes)
-    framer.feed(Array(transcript.input.utf8), deliver)
-    framer.finish(deliver)
+    // The engine's own detection: newline framing, or LSP headers when the input starts with them.
+    var decoder = MessageStreamDecoder(maxMessageBytes: maxMessageBytes)
+    decoder.feed(Array(transcript.input.utf8), deliver)
+    decoder.finish(deliver)
     connection.inputClosed()
 
     let deadline = Date(timeIntervalSinceNow: timeoutSeconds)

@@ -1,5 +1,6 @@
 package import Foundation
 package import JSON
+import JSONRPC
 import Server
 
 /// One example exchange from `protocol/examples/`: what a client writes, and what the server must write back.
@@ -148,7 +149,7 @@ package struct Transcript: Sendable {
   /// Each `params._meta.progressToken` in the input, mapped to the id of the request that carried it.
   package var progressTokens: [JSONValue: JSONValue] {
     var tokens: [JSONValue: JSONValue] = [:]
-    for line in Self.lines(of: input) {
+    for line in Self.messages(in: input) {
       // Deliberately invalid lines (the parse-error examples) carry no requests.
       guard let value = try? JSONParser.parse(line) else { continue }
       for message in value.arrayValue ?? [value] {
@@ -182,6 +183,19 @@ package struct Transcript: Sendable {
   }
 
   /// Lines as the server's framer sees them: split at `\n`, a trailing `\r` dropped.
+  /// The messages of a byte stream as the service frames them: one per line, or one per `Content-Length` block when
+  /// the stream starts with LSP headers (the `lsp-session` transcript, and stdout answered in that framing).
+  package static func messages(in text: String) -> [String] {
+    var decoder = MessageStreamDecoder(maxMessageBytes: 16 << 20)
+    var messages: [String] = []
+    let collect: (LineFramer.Event) -> Void = { event in
+      if case .line(let bytes) = event { messages.append(String(decoding: bytes, as: UTF8.self)) }
+    }
+    decoder.feed(Array(text.utf8), collect)
+    decoder.finish(collect)
+    return messages
+  }
+
   private static func lines(of text: String) -> [String] {
     // By bytes: `"\r\n"` is a single `Character`, so splitting the `String` at `"\n"` would miss it.
     text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in

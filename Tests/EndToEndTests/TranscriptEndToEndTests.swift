@@ -24,9 +24,15 @@ import Testing
       process.send(transcript.input, newline: false)
       process.closeStdin()
       #expect(try await process.waitForExit() == 0)
-      // `messages` only holds complete lines, so a truncated last line must be caught here.
-      #expect(process.stdout.isEmpty || process.stdout.hasSuffix("\n"))
-      if let failure = transcript.matcher.failure(matching: process.messages) {
+      // Answers come in the session's framing: lines, or LSP blocks when the input used them.
+      let lsp = transcript.input.hasPrefix("Content-Length:")
+      // A truncated last line must be caught here: the decoder keeps only complete messages.
+      #expect(lsp || process.stdout.isEmpty || process.stdout.hasSuffix("\n"))
+      #expect(!lsp || process.stdout.hasPrefix("Content-Length: "), "LSP input is answered in LSP framing")
+      let output = Transcript.messages(in: process.stdout).map {
+        (try? JSONParser.parse($0)) ?? .string("<unparseable: \($0)>")
+      }
+      if let failure = transcript.matcher.failure(matching: output) {
         Issue.record("protocol/examples/\(name): \(failure)")
       }
       // At the default log level a well-formed session logs nothing (but `--sandbox`'s note on where it lives):

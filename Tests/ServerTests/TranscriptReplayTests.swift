@@ -66,8 +66,8 @@ import Testing
     try await ScratchDirectory.with(prefix: "home") { home in
       let transcript = try Transcript.load(name, variables: Transcript.variables(home: home))
       var requestIDs: [JSONValue] = []
-      for line in transcript.input.split(separator: "\n") {
-        guard let value = try? JSONParser.parse(String(line)) else { continue }
+      for line in Transcript.messages(in: transcript.input) {
+        guard let value = try? JSONParser.parse(line) else { continue }
         for message in value.arrayValue ?? [value] {
           if let id = message["id"], message["method"] != nil { requestIDs.append(id) }
         }
