@@ -22,6 +22,26 @@ package struct TokenCacheFile: Sendable, Equatable {
       self.refreshToken = refreshToken
       self.expiry = expiry
     }
+
+    /// Decodes golang.org/x/oauth2's `Token` JSON (the file's entries and the keyring's `token`); `nil` when it
+    /// has no access token or an expiry that is not RFC 3339.
+    package init?(oauth2Token value: JSONValue) {
+      guard case .object(let fields) = value, case .string(let accessToken)? = fields["access_token"] else {
+        return nil
+      }
+      var expiry: Date?
+      if case .string(let text)? = fields["expiry"] {
+        guard let parsed = RFC3339.parse(text) else { return nil }
+        // Go writes its zero time for "no expiry".
+        expiry = parsed.timeIntervalSince1970 <= -62_135_596_800 ? nil : parsed
+      }
+      self.init(
+        accessToken: accessToken,
+        tokenType: fields["token_type"]?.stringValue,
+        refreshToken: fields["refresh_token"]?.stringValue,
+        expiry: expiry
+      )
+    }
   }
 
   package static let supportedVersion: Int64 = 1
@@ -48,21 +68,7 @@ package struct TokenCacheFile: Sendable, Equatable {
 
   /// The entry under `key`, or `nil` when there is none or it cannot be decoded.
   package func entry(_ key: String) -> Entry? {
-    guard case .object(let fields)? = document["tokens"]?[key],
-      case .string(let accessToken)? = fields["access_token"]
-    else { return nil }
-    var expiry: Date?
-    if case .string(let text)? = fields["expiry"] {
-      guard let parsed = RFC3339.parse(text) else { return nil }
-      // Go writes its zero time for "no expiry".
-      expiry = parsed.timeIntervalSince1970 <= -62_135_596_800 ? nil : parsed
-    }
-    return Entry(
-      accessToken: accessToken,
-      tokenType: fields["token_type"]?.stringValue,
-      refreshToken: fields["refresh_token"]?.stringValue,
-      expiry: expiry
-    )
+    document["tokens"]?[key].flatMap(Entry.init(oauth2Token:))
   }
 
   /// Stores `entry` under every key in `keys` (the profile key and its host mirror, see ``keys(for:)``).
@@ -86,6 +92,9 @@ package struct TokenCacheFile: Sendable, Equatable {
     }
     document["tokens"] = .object(tokens)
   }
+
+  /// Whether the file holds no token at all.
+  package var isEmpty: Bool { document["tokens"]?.objectValue?.isEmpty ?? true }
 
   /// Removes the entries under `keys`; keys that are not there are ignored.
   package mutating func remove(keys: [String]) {
@@ -141,4 +150,13 @@ package enum TokenCacheError: Error, Equatable, Sendable {
   /// A `version` other than 1 (the CLI refuses these too).
   case unsupportedVersion
   case unreadable(FileError)
+
+  /// What is wrong with the file, as the end of a sentence.
+  package var reason: String {
+    switch self {
+    case .malformed: "it is not valid JSON"
+    case .unsupportedVersion: "it is not version 1"
+    case .unreadable(let failure): failure.reason
+    }
+  }
 }

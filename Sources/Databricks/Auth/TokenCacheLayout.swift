@@ -93,7 +93,9 @@ enum TokenCacheLayout {
     output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
   }
 
-  private static func escapeHTML(_ bytes: [UInt8]) -> [UInt8] {
+  /// Go's default HTML-safe escaping of finished JSON text: `<`, `>` and `&` can only occur inside strings there,
+  /// so replacing them is exact.
+  static func escapeHTML(_ bytes: [UInt8]) -> [UInt8] {
     guard bytes.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 }) else { return bytes }
     var escaped: [UInt8] = []
     escaped.reserveCapacity(bytes.count + 32)

@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `posix_spawnp` with the clean start every helper program of brickauth needs, whether it is left to run on its own
+/// (``DetachedProcess``) or waited for (``BoundedProcess``).
+///
+/// - A clean signal state: an empty mask, and default dispositions for the signals a server commonly ignores
+///   (`SIGPIPE` above all), which `exec` would otherwise pass on.
+/// - No inherited descriptors of brickauth's own: its sockets and files are close-on-exec; on macOS every other
+///   descriptor is closed too (`POSIX_SPAWN_CLOEXEC_DEFAULT`); glibc offers no such flag to Swift.
+enum ProcessSpawn {
+  struct Failure: Error {
+    var code: Int32
+
+    var reason: String { String(cString: strerror(code)) }
+  }
+
+  /// How the program's standard descriptors are set up.
+  enum Descriptors {
+    /// stdin, stdout and stderr are `/dev/null`.
+    case null
+    /// The program's stdin, stdout and stderr are these descriptors (ends of pipes the caller made).
+    case pipes(stdin: Int32, stdout: Int32, stderr: Int32)
+  }
+
+  /// Starts `arguments[0]` (a path, or a name looked up on `PATH`) with the rest as its arguments.
+  ///
+  /// - Parameter newSession: put the program in a session of its own (or, where glibc cannot, a process group), so
+  ///   signals aimed at brickauth's group do not reach it.
+  static func spawn(
+    _ arguments: [String],
+    environment: [String: String],
+    descriptors: Descriptors,
+    newSession: Bool
+  ) -> Result<pid_t, Failure> {
+    #if canImport(Glibc)
+      var actions = posix_spawn_file_actions_t()
+      var attributes = posix_spawnattr_t()
+      // spawn.h's POSIX_SPAWN_SETSID is hidden behind _GNU_SOURCE in Swift's Glibc module.
+      let setSession: Int32 = 0x80
+      var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+    #else
+      var actions: posix_spawn_file_actions_t?
+      var attributes: posix_spawnattr_t?
+      let setSession = Int32(POSIX_SPAWN_SETSID)
+      var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_CLOEXEC_DEFAULT)
+    #endif
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+
+    switch descriptors {
+    case .null:
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+      posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+      posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    case .pipes(let stdin, let stdout, let stderr):
+      // dup2 clears close-on-exec on the copy, so exactly these three reach the program.
+      posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+      posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+      posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+    }
+
+    var mask = sigset_t()
+    sigemptyset(&mask)
+    posix_spawnattr_setsigmask(&attributes, &mask)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGPIPE, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGCHLD] { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    if newSession {
+      flags |= setSession
+    }
+    posix_spawnattr_setflags(&attributes, Int16(flags))
+
+    let argv = arguments.map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { (argv + envp).forEach { free($0) } }
+    var pid: pid_t = 0
+    let code = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
+    if code == EINVAL, newSession {
+      // glibc before 2.26 has no POSIX_SPAWN_SETSID: a new process group is the next best thing.
+      flags = (flags & ~setSession) | Int32(POSIX_SPAWN_SETPGROUP)
+      posix_spawnattr_setpgroup(&attributes, 0)
+      posix_spawnattr_setflags(&attributes, Int16(flags))
+      let retry = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
+      return retry == 0 ? .success(pid) : .failure(Failure(code: retry))
+    }
+    return code == 0 ? .success(pid) : .failure(Failure(code: code))
+  }
+
+  /// Waits for `pid` to end and returns its exit status, or 128 + the signal that ended it (as a shell reports it).
+  static func wait(_ pid: pid_t) -> Int32 {
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 {
+      guard errno == EINTR else { return -1 }
+    }
+    let signal = status & 0x7f
+    return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+  }
+}
