@@ -56,6 +56,8 @@ package final class SandboxSession: Sendable {
 
       [__settings__]
       default_profile = admin
+      ; OAuth tokens stay in this throwaway home, never in your OS keyring.
+      auth_storage = plaintext
 
       """
     try Data(config.utf8).write(to: configFile)

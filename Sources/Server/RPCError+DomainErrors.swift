@@ -32,7 +32,16 @@ extension RPCError {
         self.init(.configInvalid, kind: "config_invalid", error.message, extra: ["path": .string(failure.path)])
       }
     case let error as TokenStorageError:
-      self.init(.configInvalid, kind: "config_invalid", error.message)
+      switch error {
+      case .unknownMode:
+        self.init(.configInvalid, kind: "config_invalid", error.message)
+      case .secureStorageUnreachable, .keyringWriteFailed:
+        self.init(.authFailed, kind: "auth_failed", error.message)
+      case .keyringUnreachable:
+        self.init(.authRequired, kind: "auth_required", error.message, retryable: true)
+      case .keyringTimedOut:
+        self.init(.timeout, kind: "timeout", error.message, retryable: true)
+      }
     case let error as LoginTimedOut:
       let seconds = error.seconds.rounded() == error.seconds ? String(Int(error.seconds)) : String(error.seconds)
       self.init(.timeout, kind: "timeout", "The login was not completed within \(seconds) s", retryable: true)

@@ -15,7 +15,8 @@ package final class Services: Sendable {
   package let mcpAllowSecrets: Bool
   package let resolver: ProfileResolver
   package let config: ConfigStore
-  package let tokenCache: TokenCacheStore
+  /// The OAuth tokens, in the OS keyring or the CLI's token cache file as the storage mode says.
+  package let tokens: OAuthTokenStore
   /// `listProfiles`' answer for the current versions of the config and the token cache.
   package let profileList = ResultMemo()
   /// The one HTTP client (and connection pool) of the process.
@@ -40,11 +41,13 @@ package final class Services: Sendable {
   /// - Parameters:
   ///   - client: the HTTP client; tests pass one with short timeouts and retry budgets.
   ///   - browser: `.followRedirects` for `--sandbox` and tests, so a login completes without a person.
+  ///   - keyring: the OS keyring; by default the platform's, reached in `environment`.
   package init(
     environment: [String: String],
     testMethods: Bool = false,
     mcpAllowSecrets: Bool = false,
     client: RESTClient? = nil,
+    keyring: (any Keyring)? = nil,
     browser: Browser = .system,
     loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts
   ) {
@@ -56,9 +59,13 @@ package final class Services: Sendable {
     resolver = ProfileResolver(environment: environment)
     config = ConfigStore(path: ConfigLocation.path(environment: environment))
     let home = ConfigLocation.homeDirectory(environment: environment)
-    tokenCache = TokenCacheStore(path: TokenCacheStore.defaultPath(home: home))
+    tokens = OAuthTokenStore(
+      file: TokenCacheStore(path: TokenCacheStore.defaultPath(home: home)),
+      keyring: keyring ?? SystemKeyring.make(environment: environment),
+      environment: environment
+    )
     self.client = client ?? RESTClient(userAgent: "brickauth/\(BrickauthVersion.current)")
-    sessions = SessionManager(config: config, tokenCache: tokenCache, resolver: resolver, client: self.client)
+    sessions = SessionManager(config: config, tokens: tokens, resolver: resolver, client: self.client)
   }
 }
 
@@ -71,7 +78,7 @@ extension Services {
     return OAuthLogin(
       client: client,
       configPath: config.path,
-      tokenCache: tokenCache,
+      tokens: tokens,
       environment: environment,
       ports: loginPorts
     ) { url in

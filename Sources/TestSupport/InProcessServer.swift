@@ -18,19 +18,24 @@ package struct InProcessServer: Sendable {
     testMethods: Bool = true,
     mcpAllowSecrets: Bool = false,
     client: RESTClient? = nil,
-    browser: Services.Browser = .system
+    browser: Services.Browser = .system,
+    keyring: any Keyring = InProcessServer.noKeyring
   ) {
     services = Services(
       environment: environment,
       testMethods: testMethods,
       mcpAllowSecrets: mcpAllowSecrets,
       client: client,
+      keyring: keyring,
       browser: browser
     )
     let handlers = MethodTable.handlers(services: services)
     connectionMethodNames = handlers.map(\.name)
     connection = Connection(handlers: handlers, writer: writer)
   }
+
+  /// The keyring of a test that starts no Secret Service of its own: never the developer's real one.
+  package static let noKeyring = AbsentKeyring(reason: "no OS keyring in this test")
 
   /// Sends one request and waits for its response (progress notifications are skipped).
   package func call(_ method: String, id: JSONValue = 1, params: JSONValue? = nil) async throws -> JSONValue {

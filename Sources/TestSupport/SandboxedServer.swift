@@ -25,6 +25,8 @@ package struct SandboxedServer: Sendable {
   package init(
     configuration: SandboxConfiguration = SandboxConfiguration(),
     mcpAllowSecrets: Bool = false,
+    environment: [String: String] = [:],
+    keyring: any Keyring = InProcessServer.noKeyring,
     requestTimeoutSeconds: Int = 2,
     retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4, budgetSeconds: 4, initialBackoffSeconds: 0.05)
   ) throws {
@@ -35,11 +37,13 @@ package struct SandboxedServer: Sendable {
       retryPolicy: retryPolicy
     )
     server = InProcessServer(
-      environment: session.environment(replacing: [:]),
+      // The test's own variables win, `DATABRICKS_*` ones included (the session drops the user's).
+      environment: session.environment(replacing: [:]).merging(environment) { _, test in test },
       testMethods: true,
       mcpAllowSecrets: mcpAllowSecrets,
       client: client,
-      browser: .followRedirects
+      browser: .followRedirects,
+      keyring: keyring
     )
   }
 
@@ -72,9 +76,16 @@ package struct SandboxedServer: Sendable {
   package static func with(
     _ configuration: SandboxConfiguration = SandboxConfiguration(),
     mcpAllowSecrets: Bool = false,
+    environment: [String: String] = [:],
+    keyring: any Keyring = InProcessServer.noKeyring,
     _ body: (SandboxedServer) async throws -> Void
   ) async throws {
-    let world = try SandboxedServer(configuration: configuration, mcpAllowSecrets: mcpAllowSecrets)
+    let world = try SandboxedServer(
+      configuration: configuration,
+      mcpAllowSecrets: mcpAllowSecrets,
+      environment: environment,
+      keyring: keyring
+    )
     do {
       try await body(world)
     } catch {

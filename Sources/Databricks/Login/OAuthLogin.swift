@@ -3,7 +3,8 @@ import Foundation
 /// One OAuth U2M login exactly as `databricks auth login` does it (facts §2): discovery, PKCE S256 with a verifier
 /// from 64 random bytes, state from 16 random bytes, a loopback listener on the first free port of 8020…8040, the
 /// browser, the code exchanged once, then the files: the token in the CLI's token cache (profile key, mirrored to
-/// the host key) and the profile section (`host`, `account_id`, `auth_type = databricks-cli`).
+/// the host key) or the OS keyring, as the storage mode says, and the profile section (`host`, `account_id`,
+/// `auth_type = databricks-cli`).
 package struct OAuthLogin: Sendable {
   /// What to log in to.
   package struct Target: Sendable {
@@ -31,7 +32,7 @@ package struct OAuthLogin: Sendable {
 
   package var client: RESTClient
   package var configPath: String
-  package var tokenCache: TokenCacheStore
+  package var tokens: OAuthTokenStore
   package var environment: [String: String]
   package var ports: ClosedRange<UInt16>
   /// Shows the user the authorization URL: the browser, or in `--sandbox` mode a client that follows it.
@@ -40,14 +41,14 @@ package struct OAuthLogin: Sendable {
   package init(
     client: RESTClient,
     configPath: String,
-    tokenCache: TokenCacheStore,
+    tokens: OAuthTokenStore,
     environment: [String: String],
     ports: ClosedRange<UInt16> = LoopbackListener.defaultPorts,
     openURL: @escaping @Sendable (String) -> Void
   ) {
     self.client = client
     self.configPath = configPath
-    self.tokenCache = tokenCache
+    self.tokens = tokens
     self.environment = environment
     self.ports = ports
     self.openURL = openURL
@@ -55,6 +56,8 @@ package struct OAuthLogin: Sendable {
 
   /// Runs the login; `publish` receives the authorization URL as soon as it exists.
   package func run(_ target: Target, publish: @Sendable (String) async -> Void) async throws -> LoginOutcome {
+    // Where the tokens will go is settled first, so an explicit `secure` without a keyring fails before the browser.
+    let plan = try await storagePlan()
     let oauth = OAuthClient(client: client)
     let endpoints = try await oauth.endpoints(host: target.host, accountId: target.accountId)
     let verifier = PKCE.randomVerifier()
@@ -86,7 +89,7 @@ package struct OAuthLogin: Sendable {
       redirectURI: listener.redirectURI,
       at: endpoints
     )
-    try await save(token, for: target)
+    try await save(token, for: target, plan: plan)
     let user = try? await WorkspaceAPI(client: client, host: target.host, bearer: token.accessToken).currentUser()
     return LoginOutcome(
       profile: target.profile,
@@ -98,26 +101,23 @@ package struct OAuthLogin: Sendable {
     )
   }
 
-  /// Stores the token where the CLI looks for it, then the profile.
-  ///
-  /// The storage mode resolves as the CLI's does. The OS keyring is not reachable from brickauth yet, so a default
-  /// (`secure`) mode falls back to the file and pins `auth_storage = plaintext` as the CLI does when no keyring is
-  /// reachable, and an explicit `secure` is an error.
-  func save(_ token: OAuthToken, for target: Target) async throws {
+  /// The storage mode and the backend for this login's tokens (the CLI's `applyLoginFallback`).
+  func storagePlan() async throws -> TokenStoragePlan {
     let settings = (try? ConfigFile(path: configPath, bytes: FileContents.read(configPath)?.bytes ?? []))?.settings
-    let storage = try TokenStorageMode.resolve(environment: environment, settings: settings ?? [:])
-    let plan = try storage.planForLogin(keyring: .unreachable(reason: "brickauth does not use the OS keyring yet"))
-    if case .file(persistPlaintext: true) = plan {
-      try? await TokenStorageMode.plaintext.persist(inConfig: configPath)
-    }
+    return try await tokens.loginPlan(tokens.storage(settings: settings ?? [:]))
+  }
+
+  /// Stores the token where the CLI looks for it, then the profile, then the storage mode the CLI would record: a
+  /// default `secure` that fell back to the file pins `auth_storage = plaintext`, one that reached the keyring pins
+  /// `auth_storage = secure` (both best-effort, as in the CLI).
+  func save(_ token: OAuthToken, for target: Target, plan: TokenStoragePlan) async throws {
     let entry = TokenCacheFile.Entry(
       accessToken: token.accessToken,
       tokenType: token.tokenType,
       refreshToken: token.refreshToken,
       expiry: token.expiry
     )
-    let keys = TokenCacheFile.keys(for: target.savedProfile)
-    try await tokenCache.update { file in file.set(entry, forKeys: keys) }
+    try await tokens.save(entry, for: target.savedProfile, plan: plan)
     try await ConfigEditor.edit(configPath) { document throws(INIEditError) in
       try ProfileEdits.saveOAuthLogin(
         &document,
@@ -126,6 +126,11 @@ package struct OAuthLogin: Sendable {
         accountId: target.accountId,
         scopes: target.scopes
       )
+    }
+    switch plan {
+    case .file(persistPlaintext: true): try? await TokenStorageMode.plaintext.persist(inConfig: configPath)
+    case .keyring(pinSecure: true): try? await TokenStorageMode.secure.persist(inConfig: configPath)
+    case .file, .keyring: break
     }
   }
 }

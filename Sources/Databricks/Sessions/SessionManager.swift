@@ -18,11 +18,11 @@ package import Foundation
 /// ```
 package actor SessionManager {
   private let config: ConfigStore
-  private let tokenCache: TokenCacheStore
+  private let tokens: OAuthTokenStore
   private let resolver: ProfileResolver
   private let oauth: OAuthClient
   private let now: @Sendable () -> Date
-  private var sessions: [String: (versions: [Int], session: Session)] = [:]
+  private var sessions: [String: (stamp: [OAuthTokenStore.Stamp?], version: Int, session: Session)] = [:]
   /// The refresh in flight for each profile (keyed like the token cache).
   private var refreshes: [String: Task<Session, any Error>] = [:]
   /// OAuth endpoints per host and account: discovery answers do not change while we run.
@@ -30,13 +30,13 @@ package actor SessionManager {
 
   package init(
     config: ConfigStore,
-    tokenCache: TokenCacheStore,
+    tokens: OAuthTokenStore,
     resolver: ProfileResolver,
     client: RESTClient,
     now: @escaping @Sendable () -> Date = Date.init
   ) {
     self.config = config
-    self.tokenCache = tokenCache
+    self.tokens = tokens
     self.resolver = resolver
     self.oauth = OAuthClient(client: client, now: now)
     self.now = now
@@ -44,7 +44,7 @@ package actor SessionManager {
 
   /// The session for `requested` (or the default profile, CONTRACT §4).
   /// - Throws: ``ConfigError`` when the profile cannot be resolved, ``CredentialError`` when it has no usable
-  ///   credential.
+  ///   credential, ``TokenStorageError`` when the keyring holding its token cannot be used.
   /// - Parameter forceRefresh: refresh an OAuth token even when it is not about to expire.
   package func session(for requested: String?, forceRefresh: Bool = false) async throws -> Session {
     let snapshot = try await config.snapshot()
@@ -53,31 +53,29 @@ package actor SessionManager {
     let key = requested ?? "\u{0}default"
     switch profile.credentialKind {
     case .pat:
-      if let cached = sessions[key], cached.versions == [snapshot.version] { return cached.session }
+      if let cached = sessions[key], cached.version == snapshot.version { return cached.session }
       let session = Session(profile: profile, bearer: profile.attributes["token"] ?? "", host: host)
-      sessions[key] = ([snapshot.version], session)
+      sessions[key] = ([nil], snapshot.version, session)
       return session
     case .oauth:
-      let tokens: (value: TokenCacheFile, version: Int)
-      do {
-        tokens = try await tokenCache.snapshot()
-      } catch {
-        throw CredentialError.tokenCacheUnusable(path: tokenCache.path, reason: Self.describe(error))
-      }
-      if !forceRefresh, let cached = sessions[key], cached.versions == [snapshot.version, tokens.version],
+      let plan = try await tokens.readingPlan(tokens.storage(settings: snapshot.value?.settings ?? [:]))
+      let (entry, stamp) = try await tokens.lookup(profile, plan: plan)
+      if !forceRefresh, let cached = sessions[key], cached.version == snapshot.version, cached.stamp == [stamp],
         !Self.needsRefresh(cached.session.expiresAt, now: now())
       {
         return cached.session
       }
-      guard let entry = TokenCacheFile.keys(for: profile).lazy.compactMap({ tokens.value.entry($0) }).first else {
-        throw CredentialError.loginRequired(profile: profile.name, reason: "no OAuth token is cached for it")
+      guard let entry else {
+        throw CredentialError.loginRequired(profile: profile.name, reason: await tokens.missingTokenReason(plan: plan))
       }
       if !forceRefresh, !Self.needsRefresh(entry.expiry, now: now()) {
         let session = Session(profile: profile, bearer: entry.accessToken, host: host, expiresAt: entry.expiry)
-        sessions[key] = ([snapshot.version, tokens.version], session)
+        sessions[key] = ([stamp], snapshot.version, session)
         return session
       }
-      return try await refreshed(profile, host: host, force: forceRefresh, seen: entry.accessToken)
+      return try await refreshed(
+        Refresh(profile: profile, host: host, plan: plan, force: forceRefresh, seen: entry.accessToken)
+      )
     case .m2m, .other, .none:
       throw CredentialError.unsupportedAuthType(profile: profile.name, authType: profile.authType)
     }
@@ -88,25 +86,34 @@ package actor SessionManager {
     expiry.map { $0.timeIntervalSince(now) <= 300 } ?? false
   }
 
+  /// What a refresh needs: whose token, where it is stored, and whether it was asked for (`force`) although the
+  /// token `seen` had not expired.
+  private struct Refresh: Sendable {
+    var profile: Profile
+    var host: DatabricksHost
+    var plan: TokenStoragePlan
+    var force: Bool
+    var seen: String
+  }
+
   /// Joins the refresh in flight for this profile, or starts one.
-  private func refreshed(_ profile: Profile, host: DatabricksHost, force: Bool, seen: String) async throws -> Session {
-    let key = TokenCacheFile.keys(for: profile).first ?? host.url
+  private func refreshed(_ request: Refresh) async throws -> Session {
+    let key = TokenCacheFile.keys(for: request.profile).first ?? request.host.url
     if let running = refreshes[key] { return try await running.value }
-    let task = Task { try await refresh(profile, host: host, force: force, seen: seen) }
+    let task = Task { try await refresh(request) }
     refreshes[key] = task
     defer { refreshes[key] = nil }
     return try await task.value
   }
 
-  /// Refreshes under the token cache's lock, unless the cache, read again under the lock, already holds a fresh
-  /// token (another process refreshed it), and stores the new token under the profile and host keys.
-  private func refresh(_ profile: Profile, host: DatabricksHost, force: Bool, seen: String) async throws -> Session {
+  /// Refreshes under the token store's lock, unless the token, read again under the lock, is already fresh (another
+  /// process refreshed it), and stores the new token where the old one was.
+  private func refresh(_ request: Refresh) async throws -> Session {
+    let (profile, host, plan, force, seen) = (request.profile, request.host, request.plan, request.force, request.seen)
     let endpoints = try await oauthEndpoints(profile, host: host)
-    let keys = TokenCacheFile.keys(for: profile)
-    let token: OAuthToken = try await tokenCache.withLock { file in
-      guard let current = keys.lazy.compactMap({ file.entry($0) }).first else {
-        throw CredentialError.loginRequired(profile: profile.name, reason: "no OAuth token is cached for it")
-      }
+    let missing = await tokens.missingTokenReason(plan: plan)
+    let token: OAuthToken = try await tokens.withLock(profile, plan: plan) { current in
+      guard let current else { throw CredentialError.loginRequired(profile: profile.name, reason: missing) }
       let cached = OAuthToken(
         accessToken: current.accessToken,
         tokenType: current.tokenType ?? "Bearer",
@@ -116,17 +123,13 @@ package actor SessionManager {
       let stillFresh = !cached.needsRefresh(now: now())
       if stillFresh && (!force || current.accessToken != seen) { return (nil, cached) }
       let new = try await oauth.refresh(cached, profile: profile.name, at: endpoints)
-      var updated = file
-      updated.set(
-        TokenCacheFile.Entry(
-          accessToken: new.accessToken,
-          tokenType: new.tokenType,
-          refreshToken: new.refreshToken,
-          expiry: new.expiry
-        ),
-        forKeys: keys
+      let entry = OAuthTokenStore.Entry(
+        accessToken: new.accessToken,
+        tokenType: new.tokenType,
+        refreshToken: new.refreshToken,
+        expiry: new.expiry
       )
-      return (updated, new)
+      return (entry, new)
     }
     return Session(profile: profile, bearer: token.accessToken, host: host, expiresAt: token.expiry)
   }
@@ -138,13 +141,5 @@ package actor SessionManager {
     let found = try await oauth.endpoints(host: host, accountId: accountId)
     endpoints[key] = found
     return found
-  }
-
-  private static func describe(_ error: TokenCacheError) -> String {
-    switch error {
-    case .malformed: "it is not valid JSON"
-    case .unsupportedVersion: "it is not version 1"
-    case .unreadable(let failure): failure.reason
-    }
   }
 }

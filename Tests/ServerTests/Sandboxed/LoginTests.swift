@@ -269,15 +269,34 @@ import Testing
     try await SandboxedServer.with { world in
       _ = try await world.result("login", ["profile": "needs-login"])
       let host = world.sandbox.baseURL.absoluteString
+      #expect(try tokenCache(world)["tokens"]?[host] != nil, "the login mirrored the token to the host key")
       let out = try await world.result("logout", ["profile": "needs-login"])
       #expect(out == ["profile": "needs-login", "removedCredentials": true, "deletedProfile": false])
       let tokens = try tokenCache(world)["tokens"]
       #expect(tokens?["needs-login"] == nil)
-      #expect(tokens?[host] != nil, "the host key stays: admin and user use that host too")
+      #expect(tokens?[host] == nil, "no other databricks-cli profile uses the host (admin and user have PATs)")
+      let after = try await world.error("getToken", ["profile": "needs-login"])
+      #expect(after["data"]?["kind"] == "auth_required", "signed out: no token is found under any key")
       let deleted = try await world.result("logout", ["profile": "needs-login", "deleteProfile": true])
       #expect(deleted == ["profile": "needs-login", "removedCredentials": false, "deletedProfile": true])
       #expect(!(try config(world).contains("[needs-login]")))
       #expect(try config(world).contains("[admin]"))
+    }
+  }
+
+  @Test func logoutKeepsTheHostKeyAnotherOAuthProfileStillUses() async throws {
+    try await SandboxedServer.with { world in
+      let host = world.sandbox.baseURL.absoluteString
+      let file = world.session.configFile
+      try (String(contentsOf: file, encoding: .utf8) + "\n[second]\nhost = \(host)\nauth_type = databricks-cli\n")
+        .write(to: file, atomically: true, encoding: .utf8)
+      _ = try await world.result("login", ["profile": "needs-login"])
+      _ = try await world.result("login", ["profile": "second"])
+      _ = try await world.result("logout", ["profile": "needs-login"])
+      let tokens = try tokenCache(world)["tokens"]
+      #expect(tokens?["needs-login"] == nil)
+      #expect(tokens?[host] != nil, "second signs in to the same host and keeps its mirror")
+      #expect(try await world.result("getToken", ["profile": "second"])["accessToken"] != nil)
     }
   }
 
@@ -289,8 +308,11 @@ import Testing
       #expect(admin["source"] == "config")
       #expect(admin["valid"] == true)
       #expect(admin["user"]?["userName"] == "admin@sandbox.example")
-      #expect(admin["tokenStorage"]?["mode"] == "secure")
-      #expect(admin["tokenStorage"]?["source"] == "default")
+      // The sandbox's config pins plaintext, so a sandbox login never reaches the user's OS keyring.
+      #expect(
+        admin["tokenStorage"]
+          == ["mode": "plaintext", "source": "config", "location": .string(tokenCachePath(world))]
+      )
       let configFile = world.session.configFile.path
       #expect(
         admin["configuration"]?["token"] == ["value": "********", "source": .string("\(configFile) config file")]
@@ -300,5 +322,22 @@ import Testing
       #expect(pending["valid"] == false)
       #expect(pending["error"]?["data"]?["kind"] == "auth_required")
     }
+  }
+
+  @Test func describeProfileReportsTheFileWhenADefaultSecureModeFindsNoKeyring() async throws {
+    try await SandboxedServer.with { world in
+      let file = world.session.configFile
+      try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "auth_storage = plaintext\n", with: "")
+        .write(to: file, atomically: true, encoding: .utf8)
+      let storage = try await world.result("describeProfile", ["profile": "needs-login"])["tokenStorage"]
+      #expect(storage?["mode"] == "plaintext", "the CLI reads the file when the default keyring is unreachable")
+      #expect(storage?["source"] == "default")
+      #expect(storage?["location"] == .string(tokenCachePath(world)))
+      #expect(storage?["fallbackReason"]?.stringValue?.contains("no OS keyring in this test") == true)
+    }
+  }
+
+  func tokenCachePath(_ world: SandboxedServer) -> String {
+    world.session.directory.appendingPathComponent(".databricks/token-cache.json").path
   }
 }

@@ -28,10 +28,13 @@ enum DescribeProfile: RPCMethod {
     var error: JSONValue?
   }
 
+  /// The storage that holds this profile's tokens now: with a default `secure` and no reachable keyring, the file
+  /// (`plaintext`), and `fallbackReason` says why, as the CLI reads the file in that case.
   struct Storage: Encodable, Sendable {
     var mode: String
     var source: String
     var location: String
+    var fallbackReason: String?
   }
 
   struct Setting: Encodable, Sendable {
@@ -70,7 +73,16 @@ enum DescribeProfile: RPCMethod {
     let services = call.services
     let config = try await services.config.current()
     let profile = try services.resolver.resolve(params.profile, in: config, path: services.config.path)
-    let storage = try TokenStorageMode.resolve(environment: services.environment, settings: config?.settings ?? [:])
+    let tokens = services.tokens
+    let configured = try tokens.storage(settings: config?.settings ?? [:])
+    var storage = configured
+    var fallbackReason: String?
+    if case .file = await tokens.readingPlan(configured), configured.mode == .secure {
+      storage.mode = .plaintext
+      if case .unreachable(let reason) = await tokens.probeForReading() {
+        fallbackReason = "the OS keyring is not reachable (\(reason)), so tokens are read from the file"
+      }
+    }
     var result = Result(
       profile: profile.name,
       host: profile.host?.url ?? "",
@@ -80,7 +92,8 @@ enum DescribeProfile: RPCMethod {
       tokenStorage: Storage(
         mode: storage.mode.rawValue,
         source: storage.source.rawValue,
-        location: storage.location(tokenCachePath: services.tokenCache.path)
+        location: storage.location(tokenCachePath: tokens.file.path),
+        fallbackReason: fallbackReason
       ),
       configuration: configuration(of: profile),
       valid: false

@@ -1,8 +1,11 @@
 import Databricks
 import Foundation
 
-/// Signs a profile out: removes its cached OAuth tokens (the profile key, and the host key unless another profile
-/// uses that host, as `databricks auth logout` does) and, with `deleteProfile`, its section of the config file.
+/// Signs a profile out: removes its cached OAuth tokens and, with `deleteProfile`, its section of the config file.
+///
+/// As `databricks auth logout` does: the tokens go from the store the storage mode reads (the OS keyring, or the
+/// token cache file), under the profile key and the host key, unless another `databricks-cli` profile signs in to
+/// the same host (and account) and so still needs that host key.
 enum Logout: RPCMethod {
   static let name = "logout"
 
@@ -31,15 +34,15 @@ enum Logout: RPCMethod {
         available: config?.profileNames ?? []
       )
     }
-    let otherHostUsers = (config?.profiles ?? []).filter { $0.name != name && $0.host == profile.host }
-    let keys = TokenCacheFile.keys(for: profile).enumerated().filter { index, _ in
-      index == 0 || otherHostUsers.isEmpty
-    }.map(\.element)
-    let removed = try await services.tokenCache.update { file in
-      let present = keys.contains { file.entry($0) != nil }
-      file.remove(keys: keys)
-      return present
+    let hostKey = TokenCacheFile.keys(for: profile).dropFirst().first
+    let hostShared = (config?.profiles ?? []).contains { other in
+      other.name != name && other.credentialKind == .oauth
+        && TokenCacheFile.keys(for: other).dropFirst().first == hostKey
     }
+    let keys = TokenCacheFile.keys(for: profile).enumerated().filter { index, _ in index == 0 || !hostShared }
+    let tokens = services.tokens
+    let plan = try await tokens.readingPlan(tokens.storage(settings: config?.settings ?? [:]))
+    let removed = try await tokens.remove(keys: keys.map(\.element), plan: plan)
     var deleted = false
     if params.deleteProfile == true {
       try await ConfigEditor.edit(services.config.path) { document throws(INIEditError) in

@@ -5,8 +5,9 @@ import JSONRPC
 
 /// Lists every profile of the config file with its host, level, auth type and credential state, and no secrets.
 ///
-/// Without `validate` it reads only local files (the config and the token cache, both cached until they change), so
-/// an editor can call it on every keystroke. A config file that does not exist is an empty list, not an error: that
+/// Without `validate` it reads only local state (the config and the token cache, both cached until they change, or
+/// for OAuth profiles whose tokens are in the OS keyring, the keyring entries brickauth remembers for a few
+/// seconds), so an editor can call it on every keystroke. A config file that does not exist is an empty list, not an error: that
 /// is a new user. With `validate`, every profile is also checked against its workspace (SCIM `Me`) or account, all
 /// at once, each within ``validationSeconds``, with progress as each finishes: as `databricks auth profiles` does.
 enum ListProfiles: RPCMethod {
@@ -43,10 +44,20 @@ enum ListProfiles: RPCMethod {
   static func handle(_ params: Params, _ call: MethodCall) async throws -> JSONValue {
     let services = call.services
     let config = try await services.config.snapshot()
-    // A broken token cache must not hide the profiles: their OAuth tokens just show as not cached.
-    let tokens = try? await services.tokenCache.snapshot()
-    let list = try services.profileList.value(for: [config.version, tokens?.version ?? -1]) {
-      try JSONValueEncoder().encode(result(config.value, tokens?.value, services: services))
+    // A broken token cache or keyring must not hide the profiles: their OAuth tokens just show as not cached.
+    let oauth = (config.value?.profiles ?? []).filter { $0.credentialKind == .oauth }
+    var tokens: (entries: [String: OAuthTokenStore.Entry], stamp: OAuthTokenStore.Stamp?) = ([:], nil)
+    if !oauth.isEmpty, let storage = try? services.tokens.storage(settings: config.value?.settings ?? [:]) {
+      tokens = await services.tokens.lookupAll(oauth, plan: services.tokens.readingPlan(storage))
+    }
+    let stamp: [Int] =
+      switch tokens.stamp {
+      case .file(let version): [0, version]
+      case .keyring(let generation): [1, generation]
+      case nil: [-1]
+      }
+    let list = try services.profileList.value(for: [config.version] + stamp) {
+      try JSONValueEncoder().encode(result(config.value, tokens.entries, services: services))
     }
     guard params.validate == true, case .object(var object) = list else { return list }
     let names = config.value?.profiles.compactMap(\.name) ?? []
@@ -98,24 +109,29 @@ enum ListProfiles: RPCMethod {
     }
   }
 
-  static func result(_ config: ConfigFile?, _ tokens: TokenCacheFile?, services: Services) -> ProfileList {
+  static func result(
+    _ config: ConfigFile?,
+    _ tokens: [String: OAuthTokenStore.Entry],
+    services: Services
+  ) -> ProfileList {
     let defaultName = services.resolver.defaultProfileName(in: config)
     return ProfileList(
       configFile: services.config.path,
       defaultProfile: defaultName,
-      profiles: (config?.profiles ?? []).map { summary($0, isDefault: $0.name == defaultName, tokens: tokens) }
+      profiles: (config?.profiles ?? []).map {
+        summary($0, isDefault: $0.name == defaultName, token: $0.name.flatMap { tokens[$0] })
+      }
     )
   }
 
-  static func summary(_ profile: Profile, isDefault: Bool, tokens: TokenCacheFile?) -> Summary {
+  static func summary(_ profile: Profile, isDefault: Bool, token: OAuthTokenStore.Entry?) -> Summary {
     var credential = Credential(kind: profile.credentialKind.rawValue, cached: false)
     switch profile.credentialKind {
     case .pat:
       credential.cached = true
     case .oauth:
-      let entry = TokenCacheFile.keys(for: profile).lazy.compactMap { tokens?.entry($0) }.first
-      credential.cached = entry != nil
-      credential.expiresAt = entry?.expiry.map(RFC3339.utcString)
+      credential.cached = token != nil
+      credential.expiresAt = token?.expiry.map(RFC3339.utcString)
     case .m2m, .other, .none:
       break
     }

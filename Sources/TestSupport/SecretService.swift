@@ -1,0 +1,211 @@
+package import Databricks
+package import Foundation
+import JSONRPC
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A private Secret Service for one test: a D-Bus session bus of its own and a GNOME Keyring daemon on it, with
+/// throwaway `HOME`, `XDG_DATA_HOME` and `XDG_RUNTIME_DIR`, its `login` collection unlocked with a known password.
+/// Nothing reaches the developer's own keyring: the bus has no service activation, so nothing else can start on it.
+///
+/// `withKeyring: false` gives a bus with no Secret Service on it, the state of a desktop-less machine that has
+/// D-Bus but no keyring daemon.
+///
+/// ```swift
+/// try await SecretService.with { service in
+///   let keyring = service.keyring
+///   try await service.store("{...}", account: "dev")
+/// }
+/// ```
+package final class SecretService: Sendable {
+  /// What a client needs to reach this Secret Service (the bus address, and `PATH`): merge it into the
+  /// environment under test.
+  package let environment: [String: String]
+  /// The daemons' own: throwaway `HOME` and XDG folders, so GNOME Keyring never opens the developer's keyrings.
+  private let daemonEnvironment: [String: String]
+  package let directory: URL
+  private let processes: Locked<[Process]>
+
+  /// The programs it needs, found on `PATH`.
+  package static let toolsInstalled = ["dbus-daemon", "gnome-keyring-daemon", "secret-tool"].allSatisfy { tool in
+    (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").contains { directory in
+      FileManager.default.isExecutableFile(atPath: "\(directory)/\(tool)")
+    }
+  }
+
+  /// Whether keyring tests run here: where the tools are installed, and always when `BRICKAUTH_REQUIRE_KEYRING=1`
+  /// (CI sets it, so a missing package fails the run instead of skipping the tests).
+  package static let canRun = toolsInstalled || ProcessInfo.processInfo.environment["BRICKAUTH_REQUIRE_KEYRING"] == "1"
+
+  /// Runs `body` with a fresh Secret Service and stops it afterwards.
+  package static func with<T>(
+    withKeyring: Bool = true,
+    _ body: (SecretService) async throws -> T
+  ) async throws -> T {
+    let service = try await SecretService(withKeyring: withKeyring)
+    defer { service.stop() }
+    return try await body(service)
+  }
+
+  private init(withKeyring: Bool) async throws {
+    guard Self.toolsInstalled else {
+      throw SecretServiceError("dbus-daemon, gnome-keyring-daemon and secret-tool must be installed (.ci/run does)")
+    }
+    directory = try ScratchDirectory.make(prefix: "keyring")
+    let socket = directory.appendingPathComponent("bus").path
+    for name in ["data", "run", "home"] {
+      try FileManager.default.createDirectory(
+        at: directory.appendingPathComponent(name),
+        withIntermediateDirectories: true,
+        attributes: [.posixPermissions: 0o700]
+      )
+    }
+    let config = directory.appendingPathComponent("bus.conf")
+    try Data(Self.busConfig(socket: socket).utf8).write(to: config)
+    environment = [
+      "DBUS_SESSION_BUS_ADDRESS": "unix:path=\(socket)",
+      "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+    ]
+    daemonEnvironment = environment.merging([
+      "XDG_DATA_HOME": directory.appendingPathComponent("data").path,
+      "XDG_RUNTIME_DIR": directory.appendingPathComponent("run").path,
+      "HOME": directory.appendingPathComponent("home").path,
+    ]) { _, daemon in daemon }
+    processes = Locked([])
+    let bus = try launch("dbus-daemon", ["--config-file=\(config.path)", "--nofork"])
+    try await waitUntil("the bus to listen") { FileManager.default.fileExists(atPath: socket) && bus.isRunning }
+    guard withKeyring else { return }
+    let daemon = try launch("gnome-keyring-daemon", ["--foreground", "--unlock", "--components=secrets"], input: "pw")
+    try await waitUntil("the Secret Service to answer") {
+      guard daemon.isRunning else { return false }
+      let probe = try? await self.run(["lookup", "service", "brickauth-tests", "username", "ready"])
+      return probe?.status == 1 && probe?.stderr.isEmpty == true
+    }
+  }
+
+  /// The keyring as brickauth reaches it in this environment.
+  package func keyring(timeoutSeconds: Double = 3) -> any Keyring {
+    CommandLineKeyring(tool: SecretTool(), environment: environment, timeoutSeconds: timeoutSeconds)
+  }
+
+  /// Stores a secret the way another program would (the CLI through go-keyring lands in the same place), with
+  /// go-keyring's attributes and label in the `login` collection.
+  package func store(_ secret: String, service: String = KeyringTokenEntry.service, account: String) async throws {
+    let output = try await run(
+      [
+        "store", "--label=\(SecretTool.label(service: service, account: account))",
+        "--collection=\(SecretTool.loginCollection)", "service", service, "username", account,
+      ],
+      input: Array(secret.utf8)
+    )
+    guard output.status == 0 else { throw SecretServiceError("secret-tool store: \(output.errorText)") }
+  }
+
+  /// The secret stored for `account`, read with `secret-tool` as another program would; `nil` when there is none.
+  package func secret(service: String = KeyringTokenEntry.service, account: String) async throws -> String? {
+    let output = try await run(["lookup", "service", service, "username", account])
+    if output.status == 1 && output.stderr.isEmpty { return nil }
+    guard output.status == 0 else { throw SecretServiceError("secret-tool lookup: \(output.errorText)") }
+    return String(decoding: output.stdout, as: UTF8.self)
+  }
+
+  /// Every item of the service `service` with its label and attributes, as `secret-tool search --all` prints them
+  /// (one `key = value` line each, secrets included).
+  package func items(service: String = KeyringTokenEntry.service) async throws -> String {
+    let output = try await run(["search", "--all", "service", service])
+    return String(decoding: output.stdout + output.stderr, as: UTF8.self)
+  }
+
+  /// The object paths of the items in the `login` collection (go-keyring writes and reads only there).
+  package func loginCollectionItems() async throws -> [String] {
+    let output = try await BoundedProcess.run(
+      [
+        "dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.secrets", SecretTool.loginCollection,
+        "org.freedesktop.DBus.Properties.Get", "string:org.freedesktop.Secret.Collection", "string:Items",
+      ],
+      environment: environment,
+      timeoutSeconds: 5
+    )
+    guard output.status == 0 else { throw SecretServiceError("dbus-send: \(output.errorText)") }
+    return String(decoding: output.stdout, as: UTF8.self).split(separator: "\n").compactMap { line in
+      guard let start = line.range(of: "object path \"") else { return nil }
+      return String(line[start.upperBound...].dropLast())
+    }
+  }
+
+  private func run(_ arguments: [String], input: [UInt8] = []) async throws -> BoundedProcess.Output {
+    try await BoundedProcess.run(["secret-tool"] + arguments, input: input, environment: environment, timeoutSeconds: 5)
+  }
+
+  private func launch(_ executable: String, _ arguments: [String], input: String? = nil) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [executable] + arguments
+    process.environment = daemonEnvironment
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    let stdin = Pipe()
+    process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+    try process.run()
+    processes.withLock { $0.append(process) }
+    if let input {
+      stdin.fileHandleForWriting.write(Data(input.utf8))
+      try stdin.fileHandleForWriting.close()
+    }
+    return process
+  }
+
+  private func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {
+    let deadline = Date(timeIntervalSinceNow: 10)
+    while Date() < deadline {
+      if try await condition() { return }
+      try await Task.sleep(nanoseconds: 20_000_000)
+    }
+    stop()
+    throw SecretServiceError("timed out waiting for \(what)")
+  }
+
+  /// Stops the daemons (the keyring first, then its bus) and deletes the directory.
+  package func stop() {
+    let running = processes.withLock { processes in
+      defer { processes = [] }
+      return processes
+    }
+    // SIGKILL, not terminate(): Foundation spawns from a thread that blocks every signal and the daemons inherit
+    // that mask, so SIGTERM would never reach them. They keep nothing worth a clean exit.
+    for process in running.reversed() where process.isRunning {
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+    }
+    try? FileManager.default.removeItem(at: directory)
+  }
+
+  /// A session bus that listens on `socket`, lets every client talk to every other, and starts nothing by itself.
+  private static func busConfig(socket: String) -> String {
+    """
+    <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+     "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+    <busconfig>
+      <type>session</type>
+      <listen>unix:path=\(socket)</listen>
+      <policy context="default">
+        <allow send_destination="*" eavesdrop="true"/>
+        <allow eavesdrop="true"/>
+        <allow own="*"/>
+      </policy>
+    </busconfig>
+    """
+  }
+}
+
+package struct SecretServiceError: Error, CustomStringConvertible {
+  package var description: String
+
+  init(_ description: String) {
+    self.description = description
+  }
+}
