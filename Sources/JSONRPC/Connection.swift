@@ -230,8 +230,9 @@ package final class Connection: Sendable {
       } catch {
         outcome = .failure(error)
       }
-      context.finish(outcome, send: respond)
+      // The id is free again before its answer is out: a client may reuse it the moment it reads the answer.
       if let id { state.withLock { _ = $0.inFlight.removeValue(forKey: id) } }
+      context.finish(outcome, send: respond)
       requestEnded()
     }
     context.attach(task)

@@ -80,6 +80,26 @@ import Testing
     #expect(messages[2]["id"] == .null)
   }
 
+  /// JSON-RPC lets a client reuse an id once its response has arrived. The id must leave the in-flight table
+  /// before the response is written, or a client that reuses it at once is told `duplicate_id` now and then. This
+  /// client is as quick as one can be: it sends the same id again from inside `write`.
+  @Test func anIdIsFreeAgainAsSoonAsItsResponseIsOut() async throws {
+    let client = ReusingClient(rounds: 200)
+    let connection = Connection(
+      handlers: [MethodHandler(name: "echo") { _, _ in [:] }],
+      writer: client
+    )
+    client.connection.withLock { $0 = connection }
+    connection.receive(ReusingClient.request[...])
+    let deadline = Date(timeIntervalSinceNow: 20)
+    while client.answers.withLock({ $0.count }) < 200 && Date() < deadline {
+      try await Task.sleep(nanoseconds: 1_000_000)
+    }
+    let answers = client.answers.withLock { $0 }
+    #expect(answers.count == 200)
+    #expect(answers.filter { $0["error"] != nil }.count == 0, "every reuse of id 1 was accepted")
+  }
+
   @Test func errorsCarryKindAndRetryable() async throws {
     connection.receive(#"{"jsonrpc":"2.0","id":1,"method":"fail"}"#)
     connection.receive(#"{"jsonrpc":"2.0","id":2,"method":"nope"}"#)
@@ -301,5 +321,25 @@ import Testing
     #expect(messages[0]["error"]?["data"]?["kind"] == "message_too_large")
     #expect(messages[0]["id"] == .null)
     #expect(messages[1]["id"] == 1)
+  }
+}
+
+/// A client that sends `{"id":1}` again the moment the answer to the last one is written, `rounds` times.
+private final class ReusingClient: MessageWriter {
+  static let request = Array(#"{"jsonrpc":"2.0","id":1,"method":"echo"}"#.utf8)
+  let rounds: Int
+  let connection = Locked<Connection?>(nil)
+  let answers = Locked<[JSONValue]>([])
+
+  init(rounds: Int) {
+    self.rounds = rounds
+  }
+
+  func write(_ message: [UInt8]) {
+    let count = answers.withLock { answers in
+      answers.append((try? JSONParser.parse(message[...])) ?? .null)
+      return answers.count
+    }
+    if count < rounds { connection.withLock { $0 }?.receive(Self.request[...]) }
   }
 }
