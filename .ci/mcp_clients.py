@@ -3,8 +3,8 @@
 
 Usage: mcp_clients.py <brickauth binary> <mode>, where mode is legacy, auto or 2026-07-28 with mcp 2.x, or v1 with
 mcp 1.x. Asserts real values: the tool set and schemas, structuredContent against each tool's outputSchema, the
-token value withheld, a login with progress, application errors as isError, getToken refused, a cancelled call that
-leaves the server serving, and no warnings from the client. Prints one line per check and "N passed, M failed".
+token value withheld, a login with progress, application errors as isError, getToken refused, a cancelled login whose
+loopback listener closes and after which the server still serves, and no warnings from the client. Prints one line per check and "N passed, M failed".
 """
 import logging
 import sys
@@ -110,9 +110,45 @@ async def exercise(list_tools, call, alive):
         # server: an abandoned call would only stay in flight until the client terminates the process.
         print(f"note {MODE}: the 1.x client cannot cancel a request; cancellation is checked with the 2.x client")
         return
-    with anyio.move_on_after(1.5):
-        await call("login", {"profile": "cancelled", "host": host, "openBrowser": False, "waitSeconds": 60}, None)
+    # A login waits on its loopback listener (8020..8040); cancelling the call must close that listener.
+    before = listening_login_ports()
+    opened = set()
+    with anyio.CancelScope() as scope:
+        async def abandon():
+            nonlocal opened
+            with anyio.fail_after(10):
+                while not opened:
+                    await anyio.sleep(0.05)
+                    opened = listening_login_ports() - before
+            scope.cancel()
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(abandon)
+            await call("login", {"profile": "cancelled", "host": host, "openBrowser": False, "waitSeconds": 60}, None)
+    check("a login in flight listens on a port of 8020..8040", len(opened) == 1, sorted(opened))
+    closed = False
+    with anyio.move_on_after(5):
+        while not closed:
+            await anyio.sleep(0.05)
+            closed = not (listening_login_ports() & opened)
+    check("cancelling the call closed the login's listener", opened and closed, sorted(opened))
     check("the service still serves after a cancelled call", await alive())
+
+
+def listening_login_ports():
+    """The ports of 8020..8040 something listens on, read from /proc so that looking does not disturb a listener."""
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as lines:
+                for line in list(lines)[1:]:
+                    fields = line.split()
+                    port = int(fields[1].rsplit(":", 1)[1], 16)
+                    if fields[3] == "0A" and 8020 <= port <= 8040:
+                        ports.add(port)
+        except OSError:
+            pass
+    return ports
 
 
 async def main():
