@@ -115,6 +115,13 @@ package final class DatabricksSandbox: Sendable {
     workspace.setAccessTokenLifetime(seconds: seconds)
   }
 
+  /// Whether a refresh rotates the refresh token (the default, as Databricks does for U2M apps: a new one in the
+  /// answer, the presented one retired), or, as identity providers that do not rotate, answers without
+  /// `refresh_token` and leaves the presented one valid, so a client must keep using the one it has.
+  package func setRefreshTokensRotate(_ rotate: Bool) {
+    workspace.setRefreshTokensRotate(rotate)
+  }
+
   /// Revokes a live refresh token; `false` when there is none with that value.
   @discardableResult
   package func revokeRefreshToken(_ value: String) -> Bool {

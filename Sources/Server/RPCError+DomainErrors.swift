@@ -42,6 +42,15 @@ extension RPCError {
       case .keyringTimedOut:
         self.init(.timeout, kind: "timeout", error.message, retryable: true)
       }
+    case let error as LoopbackListenerError:
+      self = .init(error)
+    case is LoginCancelled:
+      self.init(
+        .authFailed,
+        kind: "auth_failed",
+        "The login was cancelled before it completed (a request waiting on it was cancelled); call login again",
+        retryable: true
+      )
     case let error as LoginTimedOut:
       let seconds = error.seconds.rounded() == error.seconds ? String(Int(error.seconds)) : String(error.seconds)
       self.init(.timeout, kind: "timeout", "The login was not completed within \(seconds) s", retryable: true)
@@ -115,6 +124,37 @@ extension RPCError {
         "\(host) answered the token request without a usable token",
         extra: ["host": .string(host)]
       )
+    }
+  }
+
+  /// The login's redirect listener: every port taken is `busy` (another login, or another program, holds them; it
+  /// clears when they are freed), a redirect that cannot be an answer fails the login, and a socket that cannot be
+  /// set up is a local network failure.
+  private init(_ error: LoopbackListenerError) {
+    switch error {
+    case .noPortAvailable(let ports):
+      self.init(
+        .busy,
+        kind: "busy",
+        "No port is free for the login redirect: 127.0.0.1 ports \(ports.lowerBound)-\(ports.upperBound) are all in "
+          + "use (other logins may be running); try again once one is free",
+        retryable: true,
+        extra: ["ports": .string("\(ports.lowerBound)-\(ports.upperBound)")]
+      )
+    case .socketFailed:
+      self.init(
+        .networkError,
+        kind: "network_error",
+        "Login failed: \(error.description)",
+        retryable: true,
+        extra: ["host": "localhost"]
+      )
+    case .stateMismatch:
+      self = .init(OAuthError.stateMismatch)
+    case .invalidCallback:
+      self.init(.authFailed, kind: "auth_failed", "Login failed: \(error.description)")
+    case .closed:
+      self.init(.authFailed, kind: "auth_failed", "Login failed: \(error.description)", retryable: true)
     }
   }
 

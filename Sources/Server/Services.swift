@@ -29,6 +29,9 @@ package final class Services: Sendable {
   /// How the user is shown an authorization URL: the browser, or (sandbox) a client that follows it.
   package let browser: Browser
   package let loginPorts: ClosedRange<UInt16>
+  /// How long an MCP `tools/call login` without `waitSeconds` waits; `nil` (always, outside tests) means the method's
+  /// `x-brickauth-mcp-defaults` in `protocol/openrpc.json`, which `tools/list` also shows (20 s).
+  package let mcpLoginWaitSeconds: Double?
 
   /// How a login's authorization URL reaches a user.
   package enum Browser: Sendable {
@@ -42,6 +45,7 @@ package final class Services: Sendable {
   ///   - client: the HTTP client; tests pass one with short timeouts and retry budgets.
   ///   - browser: `.followRedirects` for `--sandbox` and tests, so a login completes without a person.
   ///   - keyring: the OS keyring; by default the platform's, reached in `environment`.
+  ///   - mcpLoginWaitSeconds: for tests, a shorter default wait of `tools/call login` than the document's.
   package init(
     environment: [String: String],
     testMethods: Bool = false,
@@ -49,13 +53,15 @@ package final class Services: Sendable {
     client: RESTClient? = nil,
     keyring: (any Keyring)? = nil,
     browser: Browser = .system,
-    loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts
+    loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts,
+    mcpLoginWaitSeconds: Double? = nil
   ) {
     self.environment = environment
     self.testMethods = testMethods
     self.mcpAllowSecrets = mcpAllowSecrets
     self.browser = browser
     self.loginPorts = loginPorts
+    self.mcpLoginWaitSeconds = mcpLoginWaitSeconds
     resolver = ProfileResolver(environment: environment)
     config = ConfigStore(path: ConfigLocation.path(environment: environment))
     let home = ConfigLocation.homeDirectory(environment: environment)

@@ -19,7 +19,9 @@ package struct InProcessServer: Sendable {
     mcpAllowSecrets: Bool = false,
     client: RESTClient? = nil,
     browser: Services.Browser = .system,
-    keyring: any Keyring = InProcessServer.noKeyring
+    keyring: any Keyring = InProcessServer.noKeyring,
+    loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts,
+    mcpLoginWaitSeconds: Double? = nil
   ) {
     services = Services(
       environment: environment,
@@ -27,7 +29,9 @@ package struct InProcessServer: Sendable {
       mcpAllowSecrets: mcpAllowSecrets,
       client: client,
       keyring: keyring,
-      browser: browser
+      browser: browser,
+      loginPorts: loginPorts,
+      mcpLoginWaitSeconds: mcpLoginWaitSeconds
     )
     let handlers = MethodTable.handlers(services: services)
     connectionMethodNames = handlers.map(\.name)

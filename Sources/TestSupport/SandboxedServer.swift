@@ -28,7 +28,9 @@ package struct SandboxedServer: Sendable {
     environment: [String: String] = [:],
     keyring: any Keyring = InProcessServer.noKeyring,
     requestTimeoutSeconds: Int = 2,
-    retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4, budgetSeconds: 4, initialBackoffSeconds: 0.05)
+    retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4, budgetSeconds: 4, initialBackoffSeconds: 0.05),
+    loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts,
+    mcpLoginWaitSeconds: Double? = nil
   ) throws {
     session = try SandboxSession(configuration: configuration)
     let client = RESTClient(
@@ -43,7 +45,9 @@ package struct SandboxedServer: Sendable {
       mcpAllowSecrets: mcpAllowSecrets,
       client: client,
       browser: .followRedirects,
-      keyring: keyring
+      keyring: keyring,
+      loginPorts: loginPorts,
+      mcpLoginWaitSeconds: mcpLoginWaitSeconds
     )
   }
 
@@ -78,13 +82,17 @@ package struct SandboxedServer: Sendable {
     mcpAllowSecrets: Bool = false,
     environment: [String: String] = [:],
     keyring: any Keyring = InProcessServer.noKeyring,
+    loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts,
+    mcpLoginWaitSeconds: Double? = nil,
     _ body: (SandboxedServer) async throws -> Void
   ) async throws {
     let world = try SandboxedServer(
       configuration: configuration,
       mcpAllowSecrets: mcpAllowSecrets,
       environment: environment,
-      keyring: keyring
+      keyring: keyring,
+      loginPorts: loginPorts,
+      mcpLoginWaitSeconds: mcpLoginWaitSeconds
     )
     do {
       try await body(world)

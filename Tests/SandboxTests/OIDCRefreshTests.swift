@@ -37,6 +37,26 @@ import Testing
     }
   }
 
+  @Test func aNonRotatingRefreshAnswersWithoutARefreshTokenAndKeepsTheOldOneValid() async throws {
+    try await withSandbox { sandbox, client in
+      let flow = OAuthFlow(sandbox, client)
+      let (_, refreshToken) = try await flow.login()
+      sandbox.setRefreshTokensRotate(false)
+      let first = try await flow.refresh(refreshToken)
+      #expect(first.status == 200)
+      #expect(first.json?.objectValue?.keys.sorted() == ["access_token", "expires_in", "scope", "token_type"])
+      let second = try await flow.refresh(refreshToken)
+      #expect(second.status == 200, "the presented refresh token is still valid")
+      #expect(second.json?["access_token"] != first.json?["access_token"])
+      #expect(sandbox.liveRefreshTokenCount == 1)
+
+      sandbox.setRefreshTokensRotate(true)
+      let rotated = try await flow.refresh(refreshToken)
+      #expect(rotated.json?["refresh_token"]?.stringValue?.hasPrefix("sbxrt-") == true, "rotation is back on")
+      #expect(try await flow.refresh(refreshToken).text == invalidRefreshToken)
+    }
+  }
+
   @Test func reuseCanRevokeTheWholeFamily() async throws {
     var configuration = SandboxConfiguration()
     configuration.refreshTokenReuseRevokesFamily = true

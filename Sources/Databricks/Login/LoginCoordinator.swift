@@ -1,40 +1,70 @@
 package import Foundation
 
-/// The OAuth logins in progress: one flow per profile, found again by its `loginId` or its profile, running until
-/// it completes, fails, is cancelled or reaches its deadline — independently of the requests waiting on it.
+/// The OAuth logins of this process: one running flow per profile, found again by its `loginId` or its profile,
+/// running until it completes, fails, is cancelled or reaches its deadline — independently of the requests waiting
+/// on it.
 ///
 /// A `login` request waits `waitSeconds` and then answers `pending` with the authorization URL; the flow keeps its
 /// listener open, and a later `login` (same profile, or the `loginId`) waits on the same flow instead of starting a
 /// second listener. Cancelling the request that waits cancels the flow, which closes its listener.
 ///
+/// A finished flow is remembered for a while (``defaultFinishedFlowRetention``, and only the latest few), because the
+/// usual agent sequence is `login` → `pending` → the user consents → `login {loginId}`: by the time the agent asks,
+/// the flow has finished, and the agent must still learn how it ended. Only the `loginId` finds a finished flow: a
+/// `login` of the same profile after that starts a new one, since asking to sign in again means a new sign-in.
+///
 /// ```swift
-/// let flow = await logins.flow(for: "dev") { report in try await runLogin(report) }
-/// switch try await logins.wait(flow.id, seconds: 300) { case .finished(let outcome): ...; case .pending: ... }
+/// let flow = await logins.flow(for: "dev", timeoutSeconds: 600) { publish in try await runLogin(publish) }
+/// switch try await logins.wait(flow, seconds: 300) { case .finished(let outcome): ...; case .pending(let url): ... }
 /// ```
 package actor LoginCoordinator {
+  /// How long a finished flow's outcome stays available to `login {loginId}`: as long as a flow may run by default,
+  /// so a client polling with its `loginId` still finds it.
+  package static let defaultFinishedFlowRetention: TimeInterval = 600
+  /// At most this many finished flows are remembered; older ones are forgotten first.
+  package static let defaultMaxFinishedFlows = 32
+
   /// A flow as a waiting request sees it.
   package struct Flow: Sendable {
     package var id: String
     package var profile: String
     package var expiresAt: Date
+    /// The flow itself; it holds the outcome once finished.
     fileprivate var task: Task<LoginOutcome, any Error>
   }
 
   /// What a wait ended with.
   package enum WaitResult: Sendable {
     case finished(LoginOutcome)
-    /// Still waiting for the browser: report the URL (if known yet) and come back with the id.
-    case pending(authorizationURL: String?)
+    /// Still waiting for the browser: report the URL and come back with the id.
+    case pending(authorizationURL: String)
   }
 
-  private var flows: [String: Flow] = [:]
-  private var authorizationURLs: [String: String] = [:]
-  /// Waiters on each flow's outcome. A stream, not a continuation: iterating it ends when the waiting task is
-  /// cancelled, so a wait can give up without the flow ending.
-  private var outcomeWaiters: [String: [AsyncStream<Result<LoginOutcome, any Error>>.Continuation]] = [:]
-  private var urlWaiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+  private struct Entry {
+    var flow: Flow
+    var authorizationURL: String?
+    /// When the flow ended; `nil` while it runs.
+    var finishedAt: Date?
+    /// Waiters for the URL and for the outcome. Streams, not continuations: iterating one ends when the waiting task
+    /// is cancelled, so a wait can give up without the flow ending.
+    var urlWaiters: [AsyncStream<String>.Continuation] = []
+    var outcomeWaiters: [AsyncStream<Result<LoginOutcome, any Error>>.Continuation] = []
+  }
 
-  package init() {}
+  private var entries: [String: Entry] = [:]
+  private let finishedFlowRetention: TimeInterval
+  private let maxFinishedFlows: Int
+
+  /// - Parameters:
+  ///   - finishedFlowRetention: how long `flow(id:)` still finds a finished flow.
+  ///   - maxFinishedFlows: how many finished flows are kept at most (the most recently finished).
+  package init(
+    finishedFlowRetention: TimeInterval = defaultFinishedFlowRetention,
+    maxFinishedFlows: Int = defaultMaxFinishedFlows
+  ) {
+    self.finishedFlowRetention = finishedFlowRetention
+    self.maxFinishedFlows = maxFinishedFlows
+  }
 
   /// The running flow of `profile`, or a new one running `body` until `timeoutSeconds` pass.
   ///
@@ -44,7 +74,10 @@ package actor LoginCoordinator {
     timeoutSeconds: Double,
     _ body: @escaping @Sendable (_ publishURL: @escaping @Sendable (String) async -> Void) async throws -> LoginOutcome
   ) -> Flow {
-    if let running = flows.values.first(where: { $0.profile == profile }) { return running }
+    forgetOldFlows()
+    if let running = entries.values.first(where: { $0.finishedAt == nil && $0.flow.profile == profile }) {
+      return running.flow
+    }
     let id = UUID().uuidString.lowercased()
     let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
     // The task keeps the coordinator alive while it runs; the coordinator lives as long as the service anyway.
@@ -57,92 +90,118 @@ package actor LoginCoordinator {
           }
         )
       } catch {
-        result = .failure(error)
+        // Whatever the cancelled body threw (the listener's, the network's), the flow ended because it was cancelled.
+        result = .failure(Task.isCancelled ? LoginCancelled() : error)
       }
       finish(id, result)
       return try result.get()
     }
     let flow = Flow(id: id, profile: profile, expiresAt: deadline, task: task)
-    flows[id] = flow
+    entries[id] = Entry(flow: flow)
     return flow
   }
 
-  /// The running flow with this id, if any.
+  /// The flow with this id: running, or finished and still remembered.
   package func flow(id: String) -> Flow? {
-    flows[id]
+    forgetOldFlows()
+    return entries[id]?.flow
   }
 
-  /// The authorization URL of a flow, waiting (at most `seconds`) until the flow has published it.
-  package func authorizationURL(of id: String, waitingUpTo seconds: Double) async -> String? {
-    if let url = authorizationURLs[id] { return url }
-    guard flows[id] != nil else { return nil }
-    await withTaskGroup(of: Void.self) { group in
-      group.addTask { await self.waitForURL(id) }
-      group.addTask { try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000)) }
-      await group.next()
-      group.cancelAll()
-      releaseURLWaiters(id)
-    }
-    return authorizationURLs[id]
+  /// The authorization URL of a running flow, waiting until the flow publishes it (right after OAuth discovery).
+  ///
+  /// `nil` when the flow ends first (discovery failed, say), had already ended, or the waiting task is cancelled.
+  package func authorizationURL(of id: String) async -> String? {
+    guard let entry = entries[id], entry.finishedAt == nil else { return nil }
+    if let url = entry.authorizationURL { return url }
+    let (stream, continuation) = AsyncStream<String>.makeStream()
+    entries[id]?.urlWaiters.append(continuation)
+    for await url in stream { return url }
+    return nil
   }
 
   /// Waits up to `seconds` for the flow to finish. A cancelled wait cancels the flow (and so its listener).
+  ///
+  /// A pending answer always carries the URL: when `seconds` pass before the flow has published it, the wait goes on
+  /// until it has, or until the flow ends.
   package nonisolated func wait(_ flow: Flow, seconds: Double) async throws -> WaitResult {
     let task = flow.task
-    let outcomes = await subscribe(flow.id)
+    guard let outcomes = await subscribe(flow.id) else {
+      // Already finished: its task holds the outcome.
+      return .finished(try Self.waitersView(of: await task.result))
+    }
     return try await withTaskCancellationHandler {
       try await withThrowingTaskGroup(of: WaitResult?.self) { group in
         group.addTask {
-          for await outcome in outcomes { return .finished(try outcome.get()) }
-          // The flow had already finished when we subscribed (or this wait was cancelled): its task has the answer.
+          for await outcome in outcomes { return .finished(try Self.waitersView(of: outcome)) }
+          // This wait was cancelled (the stream ends then), or the flow was forgotten: its task has the answer.
           try Task.checkCancellation()
-          return .finished(try await task.value)
+          return .finished(try Self.waitersView(of: await task.result))
         }
         group.addTask {
           try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
-          return nil
+          guard let url = await self.authorizationURL(of: flow.id) else { return nil }
+          return .pending(authorizationURL: url)
         }
         defer { group.cancelAll() }
-        let first = try await group.next() ?? nil
-        if let first { return first }
-        return .pending(authorizationURL: await self.authorizationURLs[flow.id])
+        while let first = try await group.next() {
+          if let first { return first }
+        }
+        throw CancellationError()
       }
     } onCancel: {
       task.cancel()
     }
   }
 
+  /// The outcome as a waiter reports it: a waiter that was itself cancelled (and so cancelled the flow) is cancelled,
+  /// not a failed login.
+  private static func waitersView(of outcome: Result<LoginOutcome, any Error>) throws -> LoginOutcome {
+    if case .failure(let error) = outcome, error is LoginCancelled { try Task.checkCancellation() }
+    return try outcome.get()
+  }
+
   private func publish(_ url: String, for id: String) {
-    authorizationURLs[id] = url
-    releaseURLWaiters(id)
-  }
-
-  private func waitForURL(_ id: String) async {
-    if authorizationURLs[id] != nil || flows[id] == nil { return }
-    await withCheckedContinuation { urlWaiters[id, default: []].append($0) }
-  }
-
-  private func releaseURLWaiters(_ id: String) {
-    for waiter in urlWaiters.removeValue(forKey: id) ?? [] { waiter.resume() }
-  }
-
-  private func subscribe(_ id: String) -> AsyncStream<Result<LoginOutcome, any Error>> {
-    let (stream, continuation) = AsyncStream<Result<LoginOutcome, any Error>>.makeStream()
-    if flows[id] != nil {
-      outcomeWaiters[id, default: []].append(continuation)
-    } else {
-      continuation.finish()
+    guard var entry = entries[id], entry.finishedAt == nil else { return }
+    entry.authorizationURL = url
+    for waiter in entry.urlWaiters {
+      waiter.yield(url)
+      waiter.finish()
     }
+    entry.urlWaiters = []
+    entries[id] = entry
+  }
+
+  /// A stream of the flow's outcome, or `nil` when the flow has already finished (or is unknown).
+  private func subscribe(_ id: String) -> AsyncStream<Result<LoginOutcome, any Error>>? {
+    guard let entry = entries[id], entry.finishedAt == nil else { return nil }
+    let (stream, continuation) = AsyncStream<Result<LoginOutcome, any Error>>.makeStream()
+    entries[id]?.outcomeWaiters.append(continuation)
     return stream
   }
 
   private func finish(_ id: String, _ result: Result<LoginOutcome, any Error>) {
-    flows[id] = nil
-    authorizationURLs[id] = nil
-    releaseURLWaiters(id)
-    for waiter in outcomeWaiters.removeValue(forKey: id) ?? [] {
+    guard var entry = entries[id] else { return }
+    for waiter in entry.urlWaiters { waiter.finish() }
+    for waiter in entry.outcomeWaiters {
       waiter.yield(result)
       waiter.finish()
+    }
+    entry.urlWaiters = []
+    entry.outcomeWaiters = []
+    entry.authorizationURL = nil
+    entry.finishedAt = Date()
+    entries[id] = entry
+    forgetOldFlows()
+  }
+
+  /// Drops finished flows older than the retention, and the oldest beyond the maximum count.
+  private func forgetOldFlows() {
+    let now = Date()
+    let finished = entries.compactMap { id, entry in entry.finishedAt.map { (id: id, at: $0) } }
+      .sorted { $0.at > $1.at }
+    for (index, flow) in finished.enumerated()
+    where index >= maxFinishedFlows || now.timeIntervalSince(flow.at) >= finishedFlowRetention {
+      entries[flow.id] = nil
     }
   }
 }
@@ -154,6 +213,14 @@ package struct LoginTimedOut: Error, Equatable {
   package init(seconds: Double) {
     self.seconds = seconds
   }
+}
+
+/// A login flow that ended because a request waiting on it was cancelled (which closed its listener).
+///
+/// The cancelled request itself is answered as cancelled; this is what the other requests on the same flow, and
+/// later ones naming its `loginId`, are told: they were not cancelled, the login was.
+package struct LoginCancelled: Error, Equatable {
+  package init() {}
 }
 
 private func withDeadline<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () async throws -> T) async throws

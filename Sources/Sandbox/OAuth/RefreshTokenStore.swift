@@ -16,6 +16,9 @@ struct RefreshTokenStore {
   }
 
   var revokesFamilyOnReuse: Bool
+  /// Whether a refresh retires the presented token and issues a successor (Databricks U2M apps), or keeps it valid
+  /// and answers without a `refresh_token` (an identity provider that does not rotate).
+  var rotates = true
   private var live: [String: Grant] = [:]
   /// Retired (rotated) tokens and their families; never pruned, a sandbox lives for one test.
   private var retired: [String: Int] = [:]
@@ -40,8 +43,9 @@ struct RefreshTokenStore {
     return token
   }
 
-  /// Retires `token` and returns its grant, or `nil` when it is not live or belongs to another issuer or client (a
-  /// token of another client is left alone: presenting it proves nothing about its owner).
+  /// Retires `token` (unless refresh does not ``rotates``) and returns its grant, or `nil` when it is not live or
+  /// belongs to another issuer or client (a token of another client is left alone: presenting it proves nothing
+  /// about its owner).
   mutating func redeem(_ token: String, issuer: OIDCIssuer, clientID: String) -> Grant? {
     guard let grant = live[token] else {
       if revokesFamilyOnReuse, let family = retired[token] {
@@ -50,6 +54,7 @@ struct RefreshTokenStore {
       return nil
     }
     guard grant.issuer == issuer, grant.clientID == clientID else { return nil }
+    guard rotates else { return grant }
     live[token] = nil
     retired[token] = grant.family
     return grant

@@ -95,7 +95,8 @@ enum TokenEndpoint {
     )
   }
 
-  /// `grant_type=refresh_token`: the presented token is retired and a successor issued with the same grant.
+  /// `grant_type=refresh_token`: the presented token is retired and a successor issued with the same grant, or,
+  /// when refresh does not rotate, the presented token stays valid and the answer has no `refresh_token`.
   private static func refresh(
     _ form: FormURLEncoding,
     issuer: OIDCIssuer,
@@ -105,16 +106,20 @@ enum TokenEndpoint {
     guard let token = form["refresh_token"], !token.isEmpty else {
       throw .invalidRequest("Missing required parameter: refresh_token")
     }
-    guard let grant = state.oauth.refreshTokens.redeem(token, issuer: issuer, clientID: form["client_id"] ?? ""),
+    let clientID = form["client_id"] ?? ""
+    let rotates = state.oauth.refreshTokens.rotates
+    guard let grant = state.oauth.refreshTokens.redeem(token, issuer: issuer, clientID: clientID),
       let principal = state.principal(id: grant.principalID)
     else { throw .invalidRefreshToken }
-    return tokens(for: principal, grant, now: now, state: &state)
+    return tokens(for: principal, grant, issuesRefreshToken: rotates, now: now, state: &state)
   }
 
-  /// A new access token, and a new refresh token in the grant's family when `offline_access` was granted.
+  /// A new access token, and a new refresh token in the grant's family when `offline_access` was granted (and
+  /// `issuesRefreshToken`: a refresh that does not rotate keeps the presented one).
   private static func tokens(
     for principal: SandboxPrincipal,
     _ grant: RefreshTokenStore.Grant,
+    issuesRefreshToken: Bool = true,
     now: Date,
     state: inout WorkspaceState
   ) -> HTTPResponse {
@@ -128,7 +133,7 @@ enum TokenEndpoint {
       "expires_in": .int(Int64(lifetime)),
       "scope": .string(scope),
     ]
-    if grant.scopes.contains("offline_access") {
+    if issuesRefreshToken, grant.scopes.contains("offline_access") {
       body["refresh_token"] = .string(state.oauth.refreshTokens.issue(grant))
     }
     var response = HTTPResponse.json(.object(body))

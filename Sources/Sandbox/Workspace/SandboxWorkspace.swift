@@ -207,6 +207,11 @@ package final class SandboxWorkspace: Sendable {
     state.withLock { $0.oauth.accessTokenLifetimeSeconds = seconds }
   }
 
+  /// Whether refreshes rotate the refresh token (the default, as Databricks does) or keep it and answer without one.
+  package func setRefreshTokensRotate(_ rotate: Bool) {
+    state.withLock { $0.oauth.refreshTokens.rotates = rotate }
+  }
+
   /// Revokes a live refresh token, as an admin revoking the user's session would; `false` when there is none.
   @discardableResult
   package func revokeRefreshToken(_ value: String) -> Bool {

@@ -19,6 +19,8 @@ import Testing
     func wait() async { for await _ in open.stream { return } }
   }
 
+  struct DiscoveryFailed: Error, Equatable {}
+
   @Test func aQuickFlowFinishesWithinTheWait() async throws {
     let logins = LoginCoordinator()
     let flow = await logins.flow(for: "dev", timeoutSeconds: 10) { _ in Self.outcome }
@@ -37,14 +39,14 @@ import Testing
       await gate.wait()
       return Self.outcome
     }
-    #expect(await logins.authorizationURL(of: flow.id, waitingUpTo: 5) == "https://h/authorize?x")
-    guard case .pending(let url) = try await logins.wait(flow, seconds: 0.05) else {
+    #expect(await logins.authorizationURL(of: flow.id) == "https://h/authorize?x")
+    guard case .pending(let url) = try await logins.wait(flow, seconds: 0) else {
       Issue.record("expected pending")
       return
     }
     #expect(url == "https://h/authorize?x")
     let again = await logins.flow(for: "dev", timeoutSeconds: 10) { _ in
-      Issue.record("a second flow must not start")
+      Issue.record("a second flow must not start while the first runs")
       return Self.outcome
     }
     #expect(again.id == flow.id)
@@ -54,8 +56,69 @@ import Testing
       Issue.record("expected a finished login")
       return
     }
-    try await Task.sleep(nanoseconds: 50_000_000)
-    #expect(await logins.flow(id: flow.id) == nil, "a finished flow is forgotten")
+    #expect(await logins.authorizationURL(of: flow.id) == nil, "a finished flow waits for no browser")
+  }
+
+  @Test func aPendingAnswerWaitsForTheURLEvenWithNoWaitTime() async throws {
+    let logins = LoginCoordinator()
+    let discovered = Gate()
+    let flow = await logins.flow(for: "dev", timeoutSeconds: 10) { publish in
+      await discovered.wait()
+      await publish("https://h/authorize?late")
+      try await Task.sleep(nanoseconds: 20_000_000_000)
+      return Self.outcome
+    }
+    let waiter = Task { try await logins.wait(flow, seconds: 0) }
+    discovered.release()
+    guard case .pending(let url) = try await waiter.value else {
+      Issue.record("expected pending")
+      return
+    }
+    #expect(url == "https://h/authorize?late")
+  }
+
+  @Test func aFlowThatFailsBeforeItsURLAnswersWithItsError() async throws {
+    let logins = LoginCoordinator()
+    let flow = await logins.flow(for: "dev", timeoutSeconds: 10) { _ in throw DiscoveryFailed() }
+    await #expect(throws: DiscoveryFailed()) { try await logins.wait(flow, seconds: 0) }
+  }
+
+  @Test func aFinishedFlowKeepsItsOutcomeForItsIdButNotForItsProfile() async throws {
+    let logins = LoginCoordinator()
+    let flow = await logins.flow(for: "dev", timeoutSeconds: 10) { publish in
+      await publish("https://h/authorize?x")
+      return Self.outcome
+    }
+    guard case .finished = try await logins.wait(flow, seconds: 5) else {
+      Issue.record("expected a finished login")
+      return
+    }
+    let found = try #require(await logins.flow(id: flow.id), "the agent comes back with the loginId")
+    guard case .finished(let outcome) = try await logins.wait(found, seconds: 0) else {
+      Issue.record("expected the same outcome again")
+      return
+    }
+    #expect(outcome == Self.outcome)
+    let failing = await logins.flow(for: "dev", timeoutSeconds: 10) { _ in throw DiscoveryFailed() }
+    #expect(failing.id != flow.id, "logging in again after the flow ended starts a new one")
+    await #expect(throws: DiscoveryFailed()) { try await logins.wait(failing, seconds: 5) }
+    let failed = try #require(await logins.flow(id: failing.id))
+    await #expect(throws: DiscoveryFailed()) { try await logins.wait(failed, seconds: 0) }
+  }
+
+  @Test func finishedFlowsAreForgottenAfterTheRetentionOrBeyondTheCount() async throws {
+    let forgetful = LoginCoordinator(finishedFlowRetention: 0)
+    let flow = await forgetful.flow(for: "dev", timeoutSeconds: 10) { _ in Self.outcome }
+    _ = try await forgetful.wait(flow, seconds: 5)
+    #expect(await forgetful.flow(id: flow.id) == nil)
+
+    let small = LoginCoordinator(maxFinishedFlows: 1)
+    let first = await small.flow(for: "a", timeoutSeconds: 10) { _ in Self.outcome }
+    _ = try await small.wait(first, seconds: 5)
+    let second = await small.flow(for: "b", timeoutSeconds: 10) { _ in Self.outcome }
+    _ = try await small.wait(second, seconds: 5)
+    #expect(await small.flow(id: first.id) == nil, "the oldest finished flow goes first")
+    #expect(await small.flow(id: second.id)?.profile == "b")
   }
 
   @Test func cancellingTheWaiterCancelsTheFlow() async throws {
@@ -71,10 +134,12 @@ import Testing
       return Self.outcome
     }
     let waiter = Task { try await logins.wait(flow, seconds: 20) }
-    try await Task.sleep(nanoseconds: 50_000_000)
     waiter.cancel()
     for await _ in cancelled.stream { break }
     await #expect(throws: CancellationError.self) { try await waiter.value }
+    // Anyone else asking about that flow learns the login was cancelled, not that they were.
+    let found = try #require(await logins.flow(id: flow.id))
+    await #expect(throws: LoginCancelled()) { try await logins.wait(found, seconds: 0) }
   }
 
   @Test func aFlowPastItsDeadlineTimesOut() async throws {

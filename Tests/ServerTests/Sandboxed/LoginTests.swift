@@ -129,31 +129,98 @@ import Testing
     try await SandboxedServer.with { world in
       let pending = try await world.result(
         "login",
-        ["profile": "needs-login", "openBrowser": false, "waitSeconds": 0.2]
+        ["profile": "needs-login", "openBrowser": false, "waitSeconds": 0]
       )
       #expect(pending["status"] == "pending")
-      let loginId = try #require(pending["loginId"])
+      let loginId = try #require(pending["loginId"]?.stringValue)
       let url = try #require(pending["authorizationUrl"]?.stringValue.flatMap(URL.init(string:)))
-      // The same profile joins the same flow rather than starting a second listener.
-      let again = try await world.result("login", ["profile": "needs-login", "openBrowser": false, "waitSeconds": 0.1])
-      #expect(again["loginId"] == loginId)
-      // Now "the user" opens the URL.
-      _ = try await URLSession.shared.data(from: url)
-      let done = try await world.result("login", ["loginId": loginId, "waitSeconds": 10])
+      #expect(pending["expiresAt"]?.stringValue != nil)
+      // The same profile joins the running flow rather than starting a second listener.
+      let again = try await world.result("login", ["profile": "needs-login", "openBrowser": false, "waitSeconds": 0])
+      #expect(again["loginId"] == pending["loginId"])
+      #expect(again["authorizationUrl"] == pending["authorizationUrl"])
+      // Now "the user" opens the URL: the sandbox consents and redirects to the listener, which shows its page.
+      let (_, response) = try await URLSession.shared.data(from: url)
+      #expect((response as? HTTPURLResponse)?.statusCode == 200)
+      let done = try await world.result("login", ["loginId": .string(loginId), "waitSeconds": 30])
       #expect(done["status"] == "complete")
-      let unknown = try await world.error("login", ["loginId": loginId])
+      #expect(done["profile"] == "needs-login")
+      #expect(done["user"] == ["userName": "admin@sandbox.example"])
+      // The flow has ended; its loginId still answers with how it ended, at once.
+      let later = try await world.result("login", ["loginId": .string(loginId), "waitSeconds": 0])
+      #expect(later == done)
+      // Logging the profile in again is a new sign-in: a new flow, not the finished one.
+      let fresh = try await world.result(
+        "login",
+        ["profile": "needs-login", "openBrowser": false, "waitSeconds": 0, "timeoutSeconds": 5]
+      )
+      #expect(fresh["status"] == "pending")
+      #expect(fresh["loginId"] != pending["loginId"])
+      let unknown = try await world.error("login", ["loginId": "not-a-login"])
       #expect(unknown["data"]?["errors"]?.arrayValue?.first?["path"] == "/loginId")
     }
   }
 
-  @Test func aLoginPastItsDeadlineTimesOut() async throws {
+  @Test func aPendingAnswerWaitsForTheAuthorizationURL() async throws {
     try await SandboxedServer.with { world in
-      let timedOut = try await world.error(
+      // Discovery is slow, so the URL exists only well after waitSeconds have passed.
+      world.sandbox.injectFault(.delay(seconds: 0.5), path: "/oidc/.well-known/oauth-authorization-server")
+      let pending = try await world.result(
         "login",
-        ["profile": "needs-login", "openBrowser": false, "timeoutSeconds": 0.5]
+        ["profile": "needs-login", "openBrowser": false, "waitSeconds": 0, "timeoutSeconds": 10]
       )
+      #expect(pending["status"] == "pending")
+      let url = try #require(pending["authorizationUrl"]?.stringValue)
+      #expect(url.hasPrefix(world.sandbox.baseURL.absoluteString + "/oidc/v1/authorize?"))
+    }
+  }
+
+  @Test func aLoginWhoseDiscoveryFailsAnswersWithThatError() async throws {
+    try await SandboxedServer.with { world in
+      world.sandbox.injectFault(
+        .respond(status: 404, body: ["error_code": "NOT_FOUND", "message": "no OIDC here"]),
+        path: "/oidc/.well-known/oauth-authorization-server"
+      )
+      let error = try await world.error("login", ["profile": "needs-login", "openBrowser": false, "waitSeconds": 0])
+      #expect(error["code"] == -31002)
+      #expect(error["data"]?["kind"] == "auth_failed")
+      #expect(error["message"]?.stringValue?.contains("not supported") == true)
+    }
+  }
+
+  @Test func aLoginPastItsDeadlineTimesOutAndClosesItsListener() async throws {
+    // A port of its own: the ones of the default range are opened and closed by other tests all the time.
+    let port = try #require(Self.freePort())
+    try await SandboxedServer.with(loginPorts: port...port) { world in
+      world.server.connection.receive(
+        #"{"jsonrpc":"2.0","id":"t","method":"login","params":{"profile":"needs-login","openBrowser":false,"timeoutSeconds":1,"_meta":{"progressToken":"t"}}}"#
+      )
+      let messages = try await world.server.writer.waitUntil { $0.contains { $0["id"] == "t" } }
+      let timedOut = try #require(messages.last { $0["id"] == "t" }?["error"])
       #expect(timedOut["code"] == -31011)
       #expect(timedOut["data"]?["kind"] == "timeout")
+      let url = try #require(
+        messages.first { $0["params"]?["progressToken"] == "t" }?["params"]?["_meta"]?["brickauth/authorizationUrl"]?
+          .stringValue
+      )
+      let redirect = URLComponents(string: url)?.queryItems?.first { $0.name == "redirect_uri" }?.value
+      #expect(redirect == "http://localhost:\(port)", "the listener was on that port")
+      // The flow ends only once its listener has closed its sockets, and the error comes after the flow ended.
+      #expect(!Self.accepts(port: port))
+    }
+  }
+
+  @Test func everyPortTakenIsBusy() async throws {
+    let held = try #require(Self.holdPorts(count: 2))
+    defer { held.sockets.forEach { close($0) } }
+    try await SandboxedServer.with(loginPorts: held.ports) { world in
+      let error = try await world.error("login", ["profile": "needs-login", "openBrowser": false])
+      #expect(error["code"] == -31012)
+      #expect(error["data"]?["kind"] == "busy")
+      #expect(error["data"]?["retryable"] == true)
+      let range = "\(held.ports.lowerBound)-\(held.ports.upperBound)"
+      #expect(error["data"]?["ports"] == .string(range))
+      #expect(error["message"]?.stringValue?.contains(range) == true)
     }
   }
 
@@ -181,6 +248,50 @@ import Testing
       }
       #expect(!listening)
     }
+  }
+
+  /// A socket listening on 127.0.0.1:`port` (0: any free port), and the port it got; `nil` when it is taken.
+  static func listeningSocket(port: UInt16) -> (socket: Int32, port: UInt16)? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(port).bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(fd, $0, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &length) == 0
+      }
+    }
+    guard bound else {
+      close(fd)
+      return nil
+    }
+    return (fd, UInt16(bigEndian: address.sin_port))
+  }
+
+  /// A loopback port nobody listens on right now.
+  static func freePort() -> UInt16? {
+    guard let probe = listeningSocket(port: 0) else { return nil }
+    close(probe.socket)
+    return probe.port
+  }
+
+  /// `count` consecutive loopback ports, each held by a listening socket of this test.
+  static func holdPorts(count: Int) -> (sockets: [Int32], ports: ClosedRange<UInt16>)? {
+    for _ in 0..<50 {
+      guard let first = listeningSocket(port: 0) else { return nil }
+      var sockets = [first.socket]
+      for offset in 1..<count {
+        guard first.port <= UInt16.max - UInt16(offset),
+          let next = listeningSocket(port: first.port + UInt16(offset))
+        else { break }
+        sockets.append(next.socket)
+      }
+      if sockets.count == count { return (sockets, first.port...(first.port + UInt16(count - 1))) }
+      sockets.forEach { close($0) }
+    }
+    return nil
   }
 
   /// Whether something accepts TCP connections on 127.0.0.1:`port`, without ever blocking: a listener that stopped
@@ -248,6 +359,29 @@ import Testing
       #expect(Set(results.compactMap { $0["accessToken"]?.stringValue }).count == 1)
       let cached = try tokenCache(world)["tokens"]?["needs-login"]?["access_token"]
       #expect(results.first?["accessToken"] == cached, "the refreshed token was stored")
+    }
+  }
+
+  @Test func aRefreshAnsweredWithoutARefreshTokenKeepsTheOldOne() async throws {
+    try await SandboxedServer.with { world in
+      // Inside the 5-minute refresh margin: every getToken refreshes.
+      world.sandbox.setAccessTokenLifetime(seconds: 120)
+      _ = try await world.result("login", ["profile": "needs-login"])
+      let host = world.sandbox.baseURL.absoluteString
+      let loggedIn = try #require(tokenCache(world)["tokens"]?["needs-login"])
+      let refreshToken = try #require(loggedIn["refresh_token"]?.stringValue)
+      world.sandbox.setRefreshTokensRotate(false)
+      let first = try await world.result("getToken", ["profile": "needs-login"])
+      #expect(world.sandbox.tokenRequestCount(grantType: "refresh_token") == 1)
+      #expect(first["accessToken"] != loggedIn["access_token"], "it was refreshed")
+      let afterFirst = try tokenCache(world)["tokens"]
+      #expect(afterFirst?["needs-login"]?["access_token"] == first["accessToken"])
+      #expect(afterFirst?["needs-login"]?["refresh_token"] == .string(refreshToken))
+      #expect(afterFirst?[host]?["refresh_token"] == .string(refreshToken), "the host key's mirror too")
+      let second = try await world.result("getToken", ["profile": "needs-login"])
+      #expect(world.sandbox.tokenRequestCount(grantType: "refresh_token") == 2)
+      #expect(second["accessToken"] != first["accessToken"], "the kept refresh token worked again")
+      #expect(try tokenCache(world)["tokens"]?["needs-login"]?["refresh_token"] == .string(refreshToken))
     }
   }
 

@@ -54,6 +54,26 @@ import Testing
     }
   }
 
+  @Test func aLoginToolWithoutWaitSecondsAnswersPendingWithTheURLAfterTheDefaultWait() async throws {
+    // No wait by default here (20 s in the service), and a flow that would time out long before 20 s: only the
+    // default wait can make the answer pending.
+    try await SandboxedServer.with(mcpLoginWaitSeconds: 0) { world in
+      world.sandbox.setStandingConsent(.hang)  // a user who never consents, should anything open the URL
+      let result = try await world.result(
+        "tools/call",
+        ["name": "login", "arguments": ["profile": "needs-login", "openBrowser": false, "timeoutSeconds": 10]]
+      )
+      #expect(result["isError"] == false)
+      let structured = try #require(result["structuredContent"])
+      #expect(structured["status"] == "pending")
+      #expect(structured["loginId"]?.stringValue?.isEmpty == false)
+      let url = try #require(structured["authorizationUrl"]?.stringValue)
+      #expect(url.hasPrefix(world.sandbox.baseURL.absoluteString + "/oidc/v1/authorize?"))
+      let text = try #require(result["content"]?.arrayValue?.first?["text"]?.stringValue)
+      #expect(try JSONParser.parse(Array(text.utf8)[...]) == structured)
+    }
+  }
+
   /// A login as a tool, held open (no browser), until its URL is reported through the tool call's progress.
   func startLogin(_ world: SandboxedServer, id: JSONValue) async throws {
     let request: JSONValue = [

@@ -6,6 +6,8 @@ import JSONRPC
 /// Signs a profile in: with `token`, checks the PAT against SCIM `Me` and saves it; otherwise runs the CLI's OAuth
 /// U2M flow. The authorization URL is always reported (progress, stderr, and a `pending` answer when `waitSeconds`
 /// pass first); the flow runs on until `timeoutSeconds`, and `login` again (same profile or `loginId`) waits on it.
+/// Once it has ended, its `loginId` still answers with how it ended for a while (see ``LoginCoordinator``), while the
+/// same profile without a `loginId` starts a new flow.
 enum Login: RPCMethod {
   static let name = "login"
   static let defaultWaitSeconds = 300.0
@@ -52,7 +54,10 @@ enum Login: RPCMethod {
 
     if let loginId = params.loginId {
       guard let flow = await services.logins.flow(id: loginId) else {
-        throw RPCError.invalidParams([(path: "/loginId", message: "is unknown, or that login has already finished")])
+        let minutes = Int(LoginCoordinator.defaultFinishedFlowRetention / 60)
+        throw RPCError.invalidParams([
+          (path: "/loginId", message: "is unknown (a login is remembered for \(minutes) minutes after it ends)")
+        ])
       }
       return try await wait(on: flow, seconds: waitSeconds, call)
     }
@@ -116,16 +121,19 @@ enum Login: RPCMethod {
     )
   }
 
+  /// Waits on the flow: `seconds` for it to finish, but a `pending` answer only once the URL exists (it appears right
+  /// after OAuth discovery; a flow that fails before that answers with its error), so `pending` always carries it.
   static func wait(on flow: LoginCoordinator.Flow, seconds: Double, _ call: MethodCall) async throws -> Result {
     let logins = call.services.logins
-    if let url = await logins.authorizationURL(of: flow.id, waitingUpTo: min(seconds, 30)) {
+    let started = Date()
+    if let url = await logins.authorizationURL(of: flow.id) {
       call.request.reportProgress(
         1,
         message: "Waiting for the browser: open the authorization URL to sign in to \(flow.profile)",
         extras: ["stage": "awaiting_browser", "authorizationUrl": .string(url), "loginId": .string(flow.id)]
       )
     }
-    switch try await logins.wait(flow, seconds: seconds) {
+    switch try await logins.wait(flow, seconds: max(0, seconds - Date().timeIntervalSince(started))) {
     case .finished(let outcome):
       return Result(
         status: "complete",

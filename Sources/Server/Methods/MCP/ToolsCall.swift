@@ -30,6 +30,9 @@ enum ToolsCall: RPCMethod {
     }
     var arguments = params.arguments ?? [:]
     if case .object(var members) = arguments {
+      if tool.name == Login.name, members["waitSeconds"] == nil, let seconds = call.services.mcpLoginWaitSeconds {
+        members["waitSeconds"] = .double(seconds)
+      }
       for (key, value) in tool.defaults where members[key] == nil { members[key] = value }
       arguments = .object(members)
     }
