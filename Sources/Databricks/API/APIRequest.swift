@@ -8,6 +8,11 @@ package struct APIRequest: Sendable, Equatable {
   package var body: JSONValue?
   /// A form body (`application/x-www-form-urlencoded`, for OAuth token requests) instead of JSON.
   package var form: [(String, String)]?
+  /// Whether a cancel lets the attempt already sent run to its answer (bounded by the request timeout) instead of
+  /// abandoning it. For changes such as a revocation: the server may have done the work before the answer came, and
+  /// the caller must learn which, because committed work is reported, not guessed at (CONTRACT §3). A cancel still
+  /// prevents every later attempt.
+  package var answersDespiteCancel = false
 
   package init(_ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil) {
     self.method = method
@@ -23,5 +28,6 @@ package struct APIRequest: Sendable, Equatable {
     lhs.method == rhs.method && lhs.path == rhs.path && lhs.body == rhs.body
       && lhs.query.map { [$0.0, $0.1] } == rhs.query.map { [$0.0, $0.1] }
       && lhs.form?.map { [$0.0, $0.1] } == rhs.form?.map { [$0.0, $0.1] }
+      && lhs.answersDespiteCancel == rhs.answersDespiteCancel
   }
 }

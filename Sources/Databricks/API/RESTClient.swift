@@ -96,7 +96,7 @@ package final class RESTClient: Sendable {
       let failure: RetryPolicy.Failure
       let error: APIError
       do {
-        let (data, response) = try await sessions.session().data(for: urlRequest)
+        let (data, response) = try await exchange(urlRequest, answeringDespiteCancel: request.answersDespiteCancel)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         if (200..<300).contains(status) { return data }
         let retryAfter = RetryPolicy.retryAfterSeconds(
@@ -112,7 +112,10 @@ package final class RESTClient: Sendable {
           retryAfterSeconds: retryAfter.map { Int($0.rounded(.up)) }
         )
       } catch let urlError as URLError {
-        if urlError.code == .cancelled || Task.isCancelled { throw CancellationError() }
+        // An attempt that ran on despite a cancel ended on its own: its failure says what became of the request.
+        if urlError.code == .cancelled || (Task.isCancelled && !request.answersDespiteCancel) {
+          throw CancellationError()
+        }
         failure = Self.notConnectedCodes.contains(urlError.code) ? .notConnected : .lostAfterSending
         error = APIError(.network, Self.describe(urlError, host: host.url), host: host.url, retryable: true)
       }
@@ -128,6 +131,15 @@ package final class RESTClient: Sendable {
       else { throw error }
       try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
     }
+  }
+
+  /// One attempt. Normally cancelling the calling task cancels the HTTP request; with `answeringDespiteCancel` the
+  /// attempt runs in a task of its own, which a cancel does not reach, so its answer (or its own timeout) is awaited.
+  /// Retries after it are still stopped by the cancel: the backoff sleep throws.
+  private func exchange(_ request: URLRequest, answeringDespiteCancel: Bool) async throws -> (Data, URLResponse) {
+    let session = await sessions.session()
+    guard answeringDespiteCancel else { return try await session.data(for: request) }
+    return try await Task { try await session.data(for: request) }.value
   }
 
   /// An HTML login page for a 2xx (an account host asked for a workspace API, Private Link) lands here.

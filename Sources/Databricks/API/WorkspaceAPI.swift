@@ -31,8 +31,12 @@ package struct WorkspaceAPI: Sendable {
     try await tokenInfos(APIRequest("GET", "/api/2.0/token/list"))
   }
 
+  /// Revokes one of the caller's tokens. A cancel waits for the answer of the call in flight (see
+  /// ``APIRequest/answersDespiteCancel``), so a revocation that landed is never reported as not done.
   package func revokeOwnToken(_ tokenId: String) async throws {
-    _ = try await send(APIRequest("POST", "/api/2.0/token/delete", body: ["token_id": .string(tokenId)]))
+    var request = APIRequest("POST", "/api/2.0/token/delete", body: ["token_id": .string(tokenId)])
+    request.answersDespiteCancel = true
+    _ = try await send(request)
   }
 
   // MARK: Token Management (admin)
@@ -54,9 +58,11 @@ package struct WorkspaceAPI: Sendable {
     return try await tokenInfos(APIRequest("GET", "/api/2.0/token-management/tokens", query: query))
   }
 
+  /// Revokes any token of the workspace (admin); a cancel waits for the answer, as for ``revokeOwnToken(_:)``.
   package func revokeWorkspaceToken(_ tokenId: String) async throws {
-    let path = "/api/2.0/token-management/tokens/\(Self.pathComponent(tokenId))"
-    _ = try await send(APIRequest("DELETE", path))
+    var request = APIRequest("DELETE", "/api/2.0/token-management/tokens/\(Self.pathComponent(tokenId))")
+    request.answersDespiteCancel = true
+    _ = try await send(request)
   }
 
   // MARK: Workspace Conf

@@ -7,7 +7,9 @@ import JSONRPC
 /// and cancellation between items with what was already revoked in `data.partial`).
 ///
 /// Bulk revocation is sequential on purpose: each item is either confirmed revoked or reported failed before the
-/// next starts, so a cancel always leaves an exact account of what happened.
+/// next starts, so a cancel always leaves an exact account of what happened. A cancel does not cut off the item in
+/// flight: its call runs to its answer (the client's request timeout bounds it), because the workspace may already
+/// have deleted the token, and a deletion that landed must be in `data.partial`. The next item never starts.
 enum RevokeToken: RPCMethod {
   static let name = "revokeToken"
   static let maximumBulk = 10_000
@@ -66,6 +68,7 @@ enum RevokeToken: RPCMethod {
     var result = Result(revoked: [], failed: [])
     call.request.recordPartial(try JSONValueEncoder().encode(result))
     for (index, id) in ids.enumerated() {
+      // Between items is where a cancel stops bulk work (CONTRACT §3).
       try Task.checkCancellation()
       do {
         try await revoke(id)
