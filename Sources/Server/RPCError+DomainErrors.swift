@@ -235,9 +235,11 @@ extension RPCError {
         "The profile \(profile ?? "from the environment") has no host",
         extra: extra
       )
-    case .insecureHost(let profile, let host):
+    case .insecureHost(let profile, let host, let path, let line):
       var extra: [String: JSONValue] = ["host": .string(host)]
       extra["profile"] = profile.map(JSONValue.string)
+      extra["path"] = path.map(JSONValue.string)
+      extra["line"] = line.map { .int(Int64($0)) }
       self.init(
         .configInvalid,
         kind: "config_invalid",

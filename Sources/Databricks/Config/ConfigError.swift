@@ -14,8 +14,9 @@ package enum ConfigError: Error, Equatable, Sendable {
   case reservedName(path: String)
   /// The profile has no `host`.
   case missingHost(profile: String?, path: String, line: Int)
-  /// `http://` to a host other than this machine: credentials would travel in clear text.
-  case insecureHost(profile: String?, host: String)
+  /// `http://` to a host other than this machine: credentials would travel in clear text. `path` and `line` (of the
+  /// `host` key) say where it was set; both are `nil` for a host from `DATABRICKS_HOST`.
+  case insecureHost(profile: String?, host: String, path: String?, line: Int?)
   /// A value that cannot be written so that it reads back the same.
   case unrepresentable(INIEditError)
   /// Another process held the file's lock for the whole wait.

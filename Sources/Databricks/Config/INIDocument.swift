@@ -65,6 +65,10 @@ package struct INIDocument: Sendable, Equatable {
   package static let defaultSection = "DEFAULT"
 
   package private(set) var lines: [Line]
+  /// The UTF-8 byte order mark the file starts with, if any. Readers ignore it, as go-ini does; it is kept apart from
+  /// the first line so that an edit removing or rewriting that line still leaves the file's first bytes as they were.
+  private var byteOrderMark: [UInt8] = []
+  private static let utf8ByteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
   /// Parses `bytes`; throws for lines go-ini would reject, so we never edit a file the CLI cannot read.
   package init(parsing bytes: some Collection<UInt8>) throws(INIParseError) {
@@ -72,9 +76,10 @@ package struct INIDocument: Sendable, Equatable {
     var classifier = INILineClassifier()
     var start = bytes.startIndex
     var lineNumber = 0
-    // A UTF-8 byte order mark is kept in the bytes but ignored for meaning, as go-ini does.
-    let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-    let skipsBOM = bytes.starts(with: bom)
+    if bytes.starts(with: Self.utf8ByteOrderMark) {
+      byteOrderMark = Self.utf8ByteOrderMark
+      start = bytes.index(start, offsetBy: Self.utf8ByteOrderMark.count)
+    }
     while start != bytes.endIndex {
       lineNumber += 1
       let newline = bytes[start...].firstIndex(of: 0x0A)
@@ -87,8 +92,7 @@ package struct INIDocument: Sendable, Equatable {
           ending = .crlf
         }
       }
-      let meaningful = lineNumber == 1 && skipsBOM ? Array(content.dropFirst(bom.count)) : content
-      let kind = try classifier.classify(meaningful, lineNumber: lineNumber)
+      let kind = try classifier.classify(content, lineNumber: lineNumber)
       lines.append(Line(content: content, ending: ending, kind: kind))
       start = newline.map { bytes.index(after: $0) } ?? bytes.endIndex
     }
@@ -96,8 +100,8 @@ package struct INIDocument: Sendable, Equatable {
 
   /// The document's bytes: the parsed input exactly, plus any edits.
   package var bytes: [UInt8] {
-    var result: [UInt8] = []
-    result.reserveCapacity(lines.reduce(0) { $0 + $1.content.count + 2 })
+    var result = byteOrderMark
+    result.reserveCapacity(lines.reduce(byteOrderMark.count) { $0 + $1.content.count + 2 })
     for line in lines {
       result.append(contentsOf: line.content)
       result.append(contentsOf: line.ending.bytes)

@@ -43,7 +43,13 @@ package struct ProfileResolver: Sendable {
       let line = if case .config(_, let line) = profile.source { line } else { 0 }
       throw .missingHost(profile: profile.name, path: path, line: line)
     }
-    guard host.isAllowedForRequests else { throw .insecureHost(profile: profile.name, host: host.url) }
+    guard host.isAllowedForRequests else {
+      guard case .config(let path, _) = profile.source else {
+        throw .insecureHost(profile: profile.name, host: host.url, path: nil, line: nil)
+      }
+      let line = profile.name.flatMap { config?.section($0)?.keyLines["host"] }
+      throw .insecureHost(profile: profile.name, host: host.url, path: path, line: line)
+    }
     return profile
   }
 

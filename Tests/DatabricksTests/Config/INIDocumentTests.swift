@@ -229,3 +229,77 @@ import Testing
     #expect(throws: INIEditError.unrepresentableKey("#k")) { try document.set("#k", to: "v", in: "s") }
   }
 }
+
+/// Edits of files that are unusual in size or encoding: only the edited section's lines change, every other byte
+/// stays exactly as it was.
+@Suite struct INIDocumentEditingEncodingsAndSizeTests {
+  static let byteOrderMark = "\u{FEFF}"
+
+  func edited(_ text: String, _ change: (inout INIDocument) throws -> Void) throws -> String {
+    var document = try INIDocument(parsing: Array(text.utf8))
+    try change(&document)
+    let bytes = document.bytes
+    _ = try INIDocument(parsing: bytes)
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  @Test func editsUnicodeSectionsAndValuesLeavingTheOthersAlone() throws {
+    let before = "; profils 🧱\n\n[ünïcödé 🧱]\nhost = https://ä.example\ncomment = 日本語 ; note\n\n"
+    let target = "[日本語]\nhost = https://jp.example\ntoken = 古い\n"
+    let after = "\n[Ωmega]\nhost = https://o.example\n"
+    let text = before + target + after
+    let changed = try edited(text) { try $0.set("token", to: "新しい-🔑", in: "日本語") }
+    #expect(changed == before + "[日本語]\nhost = https://jp.example\ntoken = 新しい-🔑\n" + after)
+    let added = try edited(text) { try $0.set("comment", to: "ünï ✓", in: "Ωmega") }
+    #expect(added == before + target + "\n[Ωmega]\nhost = https://o.example\ncomment = ünï ✓\n")
+    let removed = try edited(text) { $0.removeSection("ünïcödé 🧱") }
+    #expect(removed == "; profils 🧱\n\n" + target + after)
+    let appended = try edited(text) { try $0.set("host", to: "https://nouveau.example", in: "café ☕") }
+    #expect(appended == text + "\n[café ☕]\nhost = https://nouveau.example\n")
+    let reread = try INIDocument(parsing: Array(appended.utf8))
+    #expect(reread.section("café ☕")?.values["host"] == "https://nouveau.example")
+    #expect(reread.section("日本語")?.values["token"] == "古い")
+  }
+
+  @Test func readsAFileStartingWithAByteOrderMarkAsIfItHadNone() throws {
+    let document = try INIDocument(parsing: Array((Self.byteOrderMark + "[a]\nhost = https://a\n").utf8))
+    #expect(document.sections.map(\.name) == ["a"])
+    #expect(document.section("a")?.values == ["host": "https://a"])
+    let implicit = try INIDocument(parsing: Array((Self.byteOrderMark + "host = https://d\n").utf8))
+    #expect(implicit.section("DEFAULT")?.values == ["host": "https://d"])
+  }
+
+  @Test func keepsAByteOrderMarkThroughEveryEdit() throws {
+    let bom = Self.byteOrderMark
+    let (a, b) = ("[a]\nhost = https://a\n", "[b]\nhost = https://b\n")
+    let text = bom + a + "\n" + b
+    let editedB = try edited(text) { try $0.set("host", to: "https://b2", in: "b") }
+    #expect(editedB == bom + a + "\n[b]\nhost = https://b2\n")
+    let editedA = try edited(text) { try $0.set("host", to: "https://a2", in: "a") }
+    #expect(editedA == bom + "[a]\nhost = https://a2\n\n" + b)
+    // Removing the first line must not take the mark with it: it belongs to the file, not to that section.
+    #expect(try edited(text) { $0.removeSection("a") } == bom + b)
+    #expect(try edited(bom + "; about a\n" + a + b) { $0.removeSection("a") } == bom + b)
+    let implicit = bom + "host = https://d\ntoken = t\n" + b
+    #expect(try edited(implicit) { $0.removeKey("host", from: "DEFAULT") } == bom + "token = t\n" + b)
+    let defaultHost = try edited(implicit) { try $0.set("host", to: "https://e", in: "DEFAULT") }
+    #expect(defaultHost == bom + "host = https://e\ntoken = t\n" + b)
+    #expect(try edited(bom) { try $0.set("host", to: "https://n", in: "n") } == bom + "[n]\nhost = https://n\n")
+    #expect(try edited(bom + a) { $0.removeSection("a") } == bom)
+  }
+
+  @Test func editsOneProfileOfTwentyThousandAndNothingElse() throws {
+    func profile(_ index: Int, token: String? = nil) -> String {
+      "[profile-\(index)]\nhost = https://w\(index).cloud.databricks.com\ntoken = \(token ?? "dapi\(index)")\n\n"
+    }
+    let before = "; header\n" + (0..<10_000).map { profile($0) }.joined()
+    let after = (10_001..<20_000).map { profile($0) }.joined()
+    let text = before + profile(10_000) + after
+    let changed = try edited(text) { try $0.set("token", to: "dapiNEW", in: "profile-10000") }
+    #expect(changed == before + profile(10_000, token: "dapiNEW") + after)
+    let removed = try edited(text) { $0.removeSection("profile-10000") }
+    #expect(removed == before + after)
+    let appended = try edited(text) { try $0.set("host", to: "https://last.example", in: "profile-20000") }
+    #expect(appended == text + "[profile-20000]\nhost = https://last.example\n")
+  }
+}

@@ -85,8 +85,13 @@ import Testing
     #expect(throws: ConfigError.missingHost(profile: "nohost", path: Self.path, line: 8)) {
       try resolve("nohost", sample)
     }
-    #expect(throws: ConfigError.insecureHost(profile: "x", host: "http://example.com")) {
-      try resolve("x", "[x]\nhost = http://example.com\n")
+    // The line is the effective `host`: the last one of a section that appears twice.
+    let twice = "[x]\nhost = https://first.example\n[y]\nhost = https://y.example\n[x]\nhost = http://example.com\n"
+    #expect(throws: ConfigError.insecureHost(profile: "x", host: "http://example.com", path: Self.path, line: 6)) {
+      try resolve("x", twice)
+    }
+    #expect(throws: ConfigError.insecureHost(profile: nil, host: "http://example.com", path: nil, line: nil)) {
+      try resolve(nil, sample, environment: ["DATABRICKS_HOST": "http://example.com", "DATABRICKS_TOKEN": "t"])
     }
     #expect(try resolve("x", "[x]\nhost = http://127.0.0.1:9/\n").host?.url == "http://127.0.0.1:9")
   }

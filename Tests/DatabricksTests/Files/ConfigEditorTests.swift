@@ -114,4 +114,46 @@ import Testing
       #expect(!FileManager.default.fileExists(atPath: path))
     }
   }
+
+  /// The bytes of `path`, exactly.
+  func bytes(_ path: String) throws -> [UInt8] {
+    Array(try #require(FileManager.default.contents(atPath: path)))
+  }
+
+  @Test func keepsAByteOrderMarkAndUnicodeElsewhereByteForByte() async throws {
+    try await ScratchDirectory.with { directory in
+      let path = directory.appendingPathComponent("cfg").path
+      let head = "\u{FEFF}; мои профили\r\n[ünïcödé 🧱]\r\nhost = https://ä.example\r\n\r\n"
+      let old = head + "[日本語]\ntoken = 古い\n"
+      try Data(old.utf8).write(to: URL(fileURLWithPath: path))
+      try await ConfigEditor.edit(path) { document throws(INIEditError) in
+        try document.set("token", to: "新しい", in: "日本語")
+      }
+      #expect(try bytes(path) == Array((head + "[日本語]\ntoken = 新しい\n").utf8))
+      #expect(try bytes(path + ".bak") == Array(old.utf8))
+      try await ConfigEditor.edit(path) { document throws(INIEditError) in document.removeSection("ünïcödé 🧱") }
+      #expect(try bytes(path) == Array("\u{FEFF}[日本語]\ntoken = 新しい\n".utf8))
+    }
+  }
+
+  @Test func editsOneProfileOfAHugeFileAndKeepsEveryOtherByte() async throws {
+    try await ScratchDirectory.with { directory in
+      let path = directory.appendingPathComponent("cfg").path
+      func profile(_ index: Int) -> String {
+        "[p\(index)]\nhost = https://w\(index).cloud.databricks.com\ntoken = dapi\(index)\n\n"
+      }
+      let before = (0..<12_345).map(profile).joined()
+      let after = (12_346..<20_000).map(profile).joined()
+      let old = before + profile(12_345) + after
+      try Data(old.utf8).write(to: URL(fileURLWithPath: path))
+      let saved = try await ConfigEditor.edit(path) { document throws(INIEditError) in
+        try document.set("auth_type", to: "pat", in: "p12345")
+      }
+      let edited = "[p12345]\nhost = https://w12345.cloud.databricks.com\ntoken = dapi12345\nauth_type = pat\n\n"
+      #expect(try bytes(path) == Array((before + edited + after).utf8))
+      #expect(try bytes(path + ".bak") == Array(old.utf8))
+      #expect(saved.profileNames.count == 20_000)
+      #expect(saved.profile("p12345")?.attributes["auth_type"] == "pat")
+    }
+  }
 }

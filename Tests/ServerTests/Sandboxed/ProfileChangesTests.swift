@@ -1,0 +1,53 @@
+import Databricks
+import Foundation
+import JSON
+import Sandbox
+import TestSupport
+import Testing
+
+/// How methods meet the profile they run as when the config file says something new: a host that must not get a
+/// credential, a token rotated under a running service.
+@Suite(.timeLimit(.minutes(1))) struct ProfileChangesTests {
+  @Test func aPlainHTTPHostOtherThanThisMachineIsRefusedBeforeAnyRequest() async throws {
+    try await SandboxedServer.with { world in
+      let path = world.session.configFile.path
+      try await ConfigEditor.edit(path) { document throws(INIEditError) in
+        try document.set("host", to: "http://example.com", in: "plain")
+        try document.set("token", to: "dapi0000000000000000000000000000000000", in: "plain")
+      }
+      let config = try ConfigFile(path: path, bytes: try #require(FileManager.default.contents(atPath: path)))
+      let hostLine = try #require(config.section("plain")?.keyLines["host"])
+      let error = try await world.error("listTokens", ["profile": "plain"])
+      #expect(error["code"] == -31004)
+      let message = "The host http://example.com must use https:// (plain http:// is allowed only for this machine)"
+      #expect(error["message"] == .string(message))
+      #expect(
+        error["data"] == [
+          "kind": "config_invalid", "retryable": false, "profile": "plain", "host": "http://example.com",
+          "path": .string(path), "line": .int(Int64(hostLine)),
+        ]
+      )
+      // Refused from the profile alone: the sandbox saw nothing, and no network error or HTTP status came back.
+      #expect(world.sandbox.callCounts.isEmpty)
+    }
+  }
+
+  @Test func aTokenRotatedInTheConfigFileIsUsedByTheNextCall() async throws {
+    try await SandboxedServer.with { world in
+      let created = try await world.result("createToken", ["comment": "rotated in"])
+      let newID = try #require(created["tokenId"])
+      let newValue = try #require(created["tokenValue"]?.stringValue)
+      // The running service holds a session on the old token; once the workspace no longer takes it, calls fail.
+      world.sandbox.revokeToken(value: world.sandbox.adminToken)
+      let stale = try await world.error("listTokens")
+      #expect(stale["data"]?["kind"] == "auth_required")
+      try await ConfigEditor.edit(world.session.configFile.path) { document throws(INIEditError) in
+        try document.set("token", to: newValue, in: "admin")
+      }
+      let listed = try await world.result("listTokens")
+      let ids = listed["tokens"]?.arrayValue?.compactMap { $0["tokenId"] } ?? []
+      #expect(Set(ids) == [newID, .string(SandboxSession.oldLaptopTokenID)])
+      #expect(try await world.result("getTokenSettings")["tokensEnabled"] == true)
+    }
+  }
+}
