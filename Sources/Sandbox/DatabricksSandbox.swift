@@ -24,6 +24,8 @@ package final class DatabricksSandbox: Sendable {
   private let server: HTTPServer
   private let faults: Locked<FaultPlan>
   private let calls: Locked<[String: Int]>
+  /// The `User-Agent` of the last request per `"METHOD /path"`.
+  private let userAgents: Locked<[String: String]>
 
   /// Starts serving at once on a free loopback port.
   ///
@@ -32,11 +34,13 @@ package final class DatabricksSandbox: Sendable {
     let workspace = try SandboxWorkspace(configuration: configuration)
     let faults = Locked(FaultPlan())
     let calls = Locked<[String: Int]>([:])
+    let userAgents = Locked<[String: String]>([:])
     let control = SandboxControl(faults: faults, calls: calls, workspace: workspace)
     server = try HTTPServer { request in
       if let answer = control.answer(request) { return HTTPServer.Reply(.respond(answer)) }
       let path = request.path
       calls.withLock { $0[Self.callKey(request.method, path), default: 0] += 1 }
+      userAgents.withLock { $0[Self.callKey(request.method, path)] = request.headers["User-Agent"] }
       let (fault, latency) = faults.withLock { ($0.nextFault(method: request.method, path: path), $0.latencySeconds) }
       switch fault {
       case .respond(let status, let body, let retryAfterSeconds)?:
@@ -54,6 +58,7 @@ package final class DatabricksSandbox: Sendable {
     self.workspace = workspace
     self.faults = faults
     self.calls = calls
+    self.userAgents = userAgents
     workspace.setBaseURL(baseURL.absoluteString)
   }
 
@@ -66,6 +71,9 @@ package final class DatabricksSandbox: Sendable {
 
   /// How many client connections are open right now.
   package var openConnectionCount: Int { server.openConnectionCount }
+
+  /// How many client connections were accepted since the start, closed ones included (connection reuse shows here).
+  package var acceptedConnectionCount: Int { server.acceptedConnectionCount }
 
   /// Closes the listener and every connection; returns when the server's threads have ended.
   package func stop() async {
@@ -167,6 +175,12 @@ package final class DatabricksSandbox: Sendable {
   /// Every request count so far, keyed `"METHOD /path"`.
   package var callCounts: [String: Int] {
     calls.withLock { $0 }
+  }
+
+  /// The `User-Agent` header of the last request for `method` and `path` (without the query); `nil` when no such
+  /// request came or it had none.
+  package func lastUserAgent(_ method: String, _ path: String) -> String? {
+    userAgents.withLock { $0[Self.callKey(method, path)] }
   }
 
   package func resetCallCounts() {

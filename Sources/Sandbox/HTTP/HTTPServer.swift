@@ -47,6 +47,8 @@ package final class HTTPServer: Sendable {
     /// Open connection descriptors; a descriptor leaves the set before it is closed, so `stop()` never shuts
     /// down a number the kernel has already reused.
     var connections: Set<Int32> = []
+    /// Every connection accepted since the start, closed ones included.
+    var acceptedConnections = 0
     /// The accept thread and every connection thread still running.
     var liveThreads = 0
     var stopWaiters: [CheckedContinuation<Void, Never>] = []
@@ -90,6 +92,12 @@ package final class HTTPServer: Sendable {
     state.withLock { $0.connections.count }
   }
 
+  /// How many connections were accepted since the server started, closed ones included: a client that reuses its
+  /// connections opens no more than it ever had requests in flight at once, however many requests it sends.
+  package var acceptedConnectionCount: Int {
+    state.withLock { $0.acceptedConnections }
+  }
+
   /// Closes the listener and every connection, and returns once all of the server's threads have ended.
   ///
   /// A request being handled finishes its handler, but its response goes nowhere; a pending delay is cut short.
@@ -126,6 +134,7 @@ package final class HTTPServer: Sendable {
       let admitted = state.withLock { state in
         if state.stopping { return false }
         state.connections.insert(fd)
+        state.acceptedConnections += 1
         state.liveThreads += 1
         return true
       }
