@@ -13,9 +13,8 @@ process. It never reads the developer's own setup: `DATABRICKS_*` (and the cloud
 `HOME` is a throwaway directory before the SDK is imported, and every client names its config file explicitly.
 Prints one line per check and `N passed, M failed`; exits 1 on any failure, 2 when it cannot run at all.
 
-Known gap, left to the OIDC work: every new SDK client first asks its host for `/.well-known/databricks-config`
-(host metadata); the sandbox answers 404 `ENDPOINT_NOT_FOUND` and the SDK falls back to the explicit configuration,
-logging a warning (silenced here).
+Every new SDK client first asks its host for `/.well-known/databricks-config` (host metadata); the sandbox serves it
+in the Go SDK's shape (`config/host_metadata.go`), which the checks below read back.
 """
 
 import json
@@ -265,15 +264,16 @@ def main(binary):
         check("current_user.me (admin)", me(admin, ADMIN, ADMIN_ID, "Sandbox Admin", ["admins", "users"]))
         check("current_user.me (user)", me(user, USER, USER_ID, "Sandbox User", ["users"]))
 
-        asked = sandbox.calls().get("GET /.well-known/databricks-config", 0)
-        try:
-            urllib.request.urlopen(sandbox.url + "/.well-known/databricks-config", timeout=HTTP_TIMEOUT_S).close()
-        except urllib.error.HTTPError as error:
-            print(
-                f"note: the SDK asked for /.well-known/databricks-config {asked} times; the sandbox answers"
-                f" {error.code} (no host metadata yet), so the SDK fell back to the explicit configuration",
-                flush=True,
-            )
+        def host_metadata():
+            url = sandbox.url + "/.well-known/databricks-config"
+            with urllib.request.urlopen(url, timeout=HTTP_TIMEOUT_S) as response:
+                meta = json.load(response)
+            expect_equal(meta.get("oidc_endpoint"), sandbox.url + "/oidc", "oidc_endpoint")
+            expect_equal(meta.get("workspace_id"), str(WORKSPACE_ID), "workspace_id")
+            expect_equal(meta.get("host_type"), "WORKSPACE_HOST", "host_type")
+            expect(sandbox.calls().get("GET /.well-known/databricks-config", 0) >= 1, "the SDK asked for it")
+
+        check("host metadata: /.well-known/databricks-config, asked for by every new client", host_metadata)
 
         # --- Token API: the caller's own tokens ----------------------------------------------------------------
 

@@ -13,6 +13,9 @@ package struct SandboxConfiguration: Sendable {
   /// as issue threads report of real workspaces (facts §2.3, unverified for `databricks-cli`). Off by default: the
   /// rotated token is refused either way.
   package var refreshTokenReuseRevokesFamily = false
+  /// Whether the host is a unified host: its host metadata (`/.well-known/databricks-config`) points OAuth at the
+  /// account's authorization server, which a client given the account id then uses for login and refresh alike.
+  package var unifiedHost = false
 
   package init() {}
 }

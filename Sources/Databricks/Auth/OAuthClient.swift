@@ -34,17 +34,22 @@ package struct OAuthClient: Sendable {
     self.now = now
   }
 
-  /// The endpoints for `host`, as the CLI finds them: an account console host (`accounts.*`) uses fixed paths
-  /// under `/oidc/accounts/<account_id>`; a workspace host with an account id asks the account-scoped discovery
-  /// document (unified hosts); any other workspace asks `/oidc/.well-known/oauth-authorization-server`.
+  /// The endpoints for `host`, as the CLI routes it (`libs/auth/arguments.go`): an account console host
+  /// (`accounts.*`) uses fixed paths under `/oidc/accounts/<account_id>`; a workspace host given an account id
+  /// asks the account-scoped discovery document only when its host metadata says its OAuth is the account's (a
+  /// unified host, ``HostMetadata``); any other asks `/oidc/.well-known/oauth-authorization-server`.
+  ///
+  /// Login and refresh both come here with the profile's host and account id, so a refresh always goes to the
+  /// authorization server that issued the token.
   package func endpoints(host: DatabricksHost, accountId: String?) async throws -> Endpoints {
     if host.isAccountsHost, let accountId {
       let base = "\(host.url)/oidc/accounts/\(accountId)"
       return Endpoints(authorization: "\(base)/v1/authorize", token: "\(base)/v1/token")
     }
-    let path =
-      accountId.map { "/oidc/accounts/\($0)/.well-known/oauth-authorization-server" }
-      ?? "/oidc/.well-known/oauth-authorization-server"
+    var path = "/oidc/.well-known/oauth-authorization-server"
+    if let accountId, !host.isAccountsHost, await hostMetadata(host).isAccountScoped {
+      path = "/oidc/accounts/\(accountId)/.well-known/oauth-authorization-server"
+    }
     let document: JSONValue?
     do {
       document = try await client.send(APIRequest("GET", path), host: host, bearer: nil)
@@ -55,6 +60,11 @@ package struct OAuthClient: Sendable {
       let token = document?["token_endpoint"]?.stringValue
     else { throw OAuthError.notSupported(host: host.url) }
     return Endpoints(authorization: authorization, token: token)
+  }
+
+  /// The host's metadata; none when it cannot be had (older hosts do not serve it: the SDKs carry on without it).
+  func hostMetadata(_ host: DatabricksHost) async -> HostMetadata {
+    HostMetadata(try? await client.send(APIRequest("GET", "/.well-known/databricks-config"), host: host, bearer: nil))
   }
 
   /// The URL the browser opens, with the parameters golang.org/x/oauth2 sends (sorted, Go-escaped).

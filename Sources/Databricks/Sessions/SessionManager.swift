@@ -135,7 +135,9 @@ package actor SessionManager {
   }
 
   private func oauthEndpoints(_ profile: Profile, host: DatabricksHost) async throws -> OAuthClient.Endpoints {
-    let accountId = profile.level == .account ? profile.accountId : nil
+    // The same host and account id the login used: OAuthClient routes them alike, so the refresh reaches the
+    // authorization server that issued the token (a unified host's is the account's).
+    let accountId = profile.accountId
     let key = host.url + "\u{0}" + (accountId ?? "")
     if let known = endpoints[key] { return known }
     let found = try await oauth.endpoints(host: host, accountId: accountId)

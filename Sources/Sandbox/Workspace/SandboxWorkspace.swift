@@ -14,12 +14,14 @@ package final class SandboxWorkspace: Sendable {
   package let clock: SandboxClock
   /// The account whose authorization server is served under `/oidc/accounts/<accountID>/`.
   package let accountID: String
+  private let unifiedHost: Bool
   private let state: Locked<WorkspaceState>
 
   /// - Throws: ``DatabricksErrorBody`` when `configuration.workspaceConf` holds a value a PATCH would refuse.
   package init(configuration: SandboxConfiguration, clock: SandboxClock = SandboxClock()) throws {
     self.clock = clock
     accountID = configuration.accountID
+    unifiedHost = configuration.unifiedHost
     var state = WorkspaceState(
       workspaceID: configuration.workspaceID,
       tokenQuotaPerUser: configuration.tokenQuotaPerUser,
@@ -52,13 +54,16 @@ package final class SandboxWorkspace: Sendable {
   /// Answers one HTTP request, or leaves it unanswered (an authorize request whose consent is
   /// ``SandboxConsent/hang``).
   ///
-  /// The OAuth endpoints under `/oidc/` need no credential, as on a real workspace; every `/api/` call is
-  /// authenticated before it is routed; any other path is unknown.
+  /// The OAuth endpoints under `/oidc/` and the host metadata need no credential, as on a real workspace; every
+  /// `/api/` call is authenticated before it is routed; any other path is unknown.
   package func handle(_ request: HTTPRequest) -> HTTPServer.Reply.Action {
     let path = request.path
     if let (issuer, endpoint) = OIDCIssuer.parse(path: path) {
       let now = clock.now()
       return state.withLock { OIDCRoutes.handle(request, issuer: issuer, endpoint: endpoint, now: now, state: &$0) }
+    }
+    if path == "/.well-known/databricks-config", request.method == "GET" {
+      return .respond(state.withLock { HostMetadataRoutes.metadata($0, unifiedHost: unifiedHost) })
     }
     guard path.hasPrefix("/api/") else {
       return .respond(DatabricksErrorBody.endpointNotFound(method: request.method, path: path).response)

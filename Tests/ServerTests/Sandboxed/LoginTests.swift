@@ -53,18 +53,43 @@ import Testing
     }
   }
 
-  @Test func anAccountLevelLoginUsesTheAccountsEndpoints() async throws {
+  /// On a unified host (its host metadata points OAuth at the account) a login given the account id uses the
+  /// account's authorization server, and so does the refresh: a workspace token endpoint would refuse the account's
+  /// refresh token.
+  @Test func aUnifiedHostLogsInAndRefreshesAtTheAccountsAuthorizationServer() async throws {
+    var configuration = SandboxConfiguration()
+    configuration.unifiedHost = true
+    try await SandboxedServer.with(configuration) { world in
+      let account = world.sandbox.accountID
+      world.sandbox.setAccessTokenLifetime(seconds: 120)  // inside the refresh margin: getToken refreshes
+      let result = try await world.result(
+        "login",
+        ["profile": "acct", "host": .string(world.sandbox.baseURL.absoluteString), "accountId": .string(account)]
+      )
+      #expect(result["status"] == "complete")
+      #expect(try config(world).contains("account_id = \(account)"))
+      #expect(try await world.result("getToken", ["profile": "acct"])["accessToken"] != nil)
+      #expect(world.sandbox.callCount("POST", "/oidc/accounts/\(account)/v1/token") == 2, "the code, then the refresh")
+      #expect(world.sandbox.callCount("POST", "/oidc/v1/token") == 0)
+    }
+  }
+
+  /// The CLI writes `account_id` into plain workspace profiles too, so an account id alone does not make OAuth the
+  /// account's: a workspace host's metadata keeps login and refresh on the workspace's server.
+  @Test func aWorkspaceGivenAnAccountIdStaysOnItsOwnAuthorizationServer() async throws {
     try await SandboxedServer.with { world in
+      world.sandbox.setAccessTokenLifetime(seconds: 120)
       let result = try await world.result(
         "login",
         [
-          "profile": "acct", "host": .string(world.sandbox.baseURL.absoluteString),
+          "profile": "ws", "host": .string(world.sandbox.baseURL.absoluteString),
           "accountId": .string(world.sandbox.accountID),
         ]
       )
       #expect(result["status"] == "complete")
-      #expect(try config(world).contains("account_id = \(world.sandbox.accountID)"))
-      #expect(world.sandbox.tokenRequestCount(grantType: "authorization_code") == 1)
+      #expect(try await world.result("getToken", ["profile": "ws"])["accessToken"] != nil)
+      #expect(world.sandbox.callCount("POST", "/oidc/v1/token") == 2)
+      #expect(world.sandbox.callCount("GET", "/.well-known/databricks-config") >= 1, "the host was asked")
     }
   }
 
