@@ -126,33 +126,34 @@ package actor OAuthTokenStore {
     }
   }
 
-  /// The tokens of many profiles at once, for a listing: one read of the file, or concurrent keyring lookups. A
-  /// profile whose token cannot be read (a broken file, a keyring error) is just missing; `stamp` is `nil` when
-  /// nothing could be read.
-  package func lookupAll(
-    _ profiles: [Profile],
-    plan: TokenStoragePlan
-  ) async -> (entries: [String: Entry], stamp: Stamp?) {
-    switch plan {
+  /// The tokens of many profiles at once, for a listing, under the storage mode `storage`: one read of the file, or
+  /// concurrent keyring lookups. The entries are built only when asked for, so a caller that already has an answer
+  /// for ``TokenListing/stamp`` (`listProfiles` remembers one per version of the files) pays for a `stat`, not a parse.
+  /// Profiles other than OAuth ones are passed over. A profile whose token cannot be read (a broken file, a keyring
+  /// error) is just missing.
+  package func listing(_ profiles: [Profile], storage: TokenStorage) async -> TokenListing {
+    switch await readingPlan(storage) {
     case .file:
-      guard let tokens = try? await file.snapshot() else { return ([:], nil) }
-      var entries: [String: Entry] = [:]
-      for profile in profiles {
-        guard let name = profile.name else { continue }
-        entries[name] = TokenCacheFile.keys(for: profile).lazy.compactMap { tokens.value.entry($0) }.first
-      }
-      return (entries, .file(version: tokens.version))
-    case .keyring:
-      let entries = await withTaskGroup(of: (String, Entry?).self) { group in
-        for profile in profiles {
+      guard let tokens = try? await file.snapshot() else { return TokenListing(stamp: nil) { [:] } }
+      return TokenListing(stamp: .file(version: tokens.version)) {
+        var entries: [String: Entry] = [:]
+        for profile in profiles where profile.credentialKind == .oauth {
           guard let name = profile.name else { continue }
-          group.addTask { (name, try? await self.lookup(profile, plan: plan).entry) }
+          entries[name] = TokenCacheFile.keys(for: profile).lazy.compactMap { tokens.value.entry($0) }.first
+        }
+        return entries
+      }
+    case .keyring(let pin):
+      let entries = await withTaskGroup(of: (String, Entry?).self) { group in
+        for profile in profiles where profile.credentialKind == .oauth {
+          guard let name = profile.name else { continue }
+          group.addTask { (name, try? await self.lookup(profile, plan: .keyring(pinSecure: pin)).entry) }
         }
         var entries: [String: Entry] = [:]
         for await (name, entry) in group { entries[name] = entry }
         return entries
       }
-      return (entries, .keyring(generation: generation))
+      return TokenListing(stamp: .keyring(generation: generation)) { entries }
     }
   }
 
@@ -336,5 +337,19 @@ package actor OAuthTokenStore {
     case .timedOut: .timedOut
     case .unavailable(let reason), .failed(let reason): .unreachable(reason: reason)
     }
+  }
+}
+
+/// The stored tokens of a set of profiles: what version of the store they come from, and the entries themselves,
+/// built on demand (see ``OAuthTokenStore/listing(_:storage:)``).
+package struct TokenListing: Sendable {
+  /// `nil` when the store could not be read at all.
+  package var stamp: OAuthTokenStore.Stamp?
+  /// Each profile's entry by profile name.
+  package var entries: @Sendable () -> [String: OAuthTokenStore.Entry]
+
+  package init(stamp: OAuthTokenStore.Stamp?, entries: @escaping @Sendable () -> [String: OAuthTokenStore.Entry]) {
+    self.stamp = stamp
+    self.entries = entries
   }
 }

@@ -45,10 +45,12 @@ enum ListProfiles: RPCMethod {
     let services = call.services
     let config = try await services.config.snapshot()
     // A broken token cache or keyring must not hide the profiles: their OAuth tokens just show as not cached.
-    let oauth = (config.value?.profiles ?? []).filter { $0.credentialKind == .oauth }
-    var tokens: (entries: [String: OAuthTokenStore.Entry], stamp: OAuthTokenStore.Stamp?) = ([:], nil)
-    if !oauth.isEmpty, let storage = try? services.tokens.storage(settings: config.value?.settings ?? [:]) {
-      tokens = await services.tokens.lookupAll(oauth, plan: services.tokens.readingPlan(storage))
+    let profiles = config.value?.profiles ?? []
+    var tokens = TokenListing(stamp: nil) { [:] }
+    if profiles.contains(where: { $0.credentialKind == .oauth }),
+      let storage = try? services.tokens.storage(settings: config.value?.settings ?? [:])
+    {
+      tokens = await services.tokens.listing(profiles, storage: storage)
     }
     let stamp: [Int] =
       switch tokens.stamp {
@@ -57,7 +59,7 @@ enum ListProfiles: RPCMethod {
       case nil: [-1]
       }
     let list = try services.profileList.value(for: [config.version] + stamp) {
-      try JSONValueEncoder().encode(result(config.value, tokens.entries, services: services))
+      try JSONValueEncoder().encode(result(config.value, tokens.entries(), services: services))
     }
     guard params.validate == true, case .object(var object) = list else { return list }
     let names = config.value?.profiles.compactMap(\.name) ?? []
