@@ -19,6 +19,9 @@ final class LiveSession {
     var stdoutPipe: [Int32] = [0, 0]
     _ = pipe(&stdinPipe)
     _ = pipe(&stdoutPipe)
+    // Close-on-exec, so a session started later does not inherit this one's ends (the dup2 copies are kept): with
+    // several sessions at once, an inherited write end would keep this child from ever seeing EOF.
+    for fd in stdinPipe + stdoutPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)

@@ -157,8 +157,11 @@ for (method, count, goal) in [("ping", 200_000, "≥ 50,000/s"), ("listProfiles"
 
 rows.append(("peak RSS over the runs above", String(format: "%.1f MiB", Double(peakRSS) / 1024), "≤ 30 MiB"))
 
-// (c) Against a sandbox workspace served by this process (real loopback HTTP), with a warm brickauth child.
-let sandbox = try DatabricksSandbox()
+// (c) Against a sandbox workspace served by this process (real loopback HTTP), with a warm brickauth child. A reused
+// (rotated) refresh token revokes its whole family there, so a refresh spent twice would show as failures below.
+var sandboxConfiguration = SandboxConfiguration()
+sandboxConfiguration.refreshTokenReuseRevokesFamily = true
+let sandbox = try DatabricksSandbox(configuration: sandboxConfiguration)
 let sandboxConfig = scratch.appendingPathComponent("sandbox.databrickscfg").path
 try "[DEFAULT]\nhost = \(sandbox.baseURL.absoluteString)\ntoken = \(sandbox.adminToken)\n"
   .write(toFile: sandboxConfig, atomically: true, encoding: .utf8)
@@ -234,6 +237,55 @@ rows.append(
   (
     "`getToken` from the token cache, warm process, one at a time (mean of \(getTokenCalls))",
     String(format: "%.3f ms", getTokenPerCall), "well under 1 ms"
+  )
+)
+
+// Refresh for all callers: OAuth profiles whose access tokens expire within the 5-minute margin, with live refresh
+// tokens. 100 concurrent `getToken` calls in one process, then one each from 4 processes started together.
+func seedExpiringLogins(_ names: [String]) throws {
+  var tokens: [String] = []
+  var profiles = "[DEFAULT]\nhost = \(sandbox.baseURL.absoluteString)\ntoken = \(sandbox.adminToken)\n"
+  for name in names {
+    guard let login = sandbox.workspace.issueOAuthLogin(userName: SandboxSeed.admin.userName, lifetimeSeconds: 60)
+    else { preconditionFailure("no seeded admin") }
+    let expiry = ISO8601DateFormatter().string(from: Date(timeIntervalSinceNow: 60)).replacingOccurrences(
+      of: "Z",
+      with: ".5Z"
+    )
+    tokens.append(
+      #""\#(name)":{"access_token":"\#(login.accessToken)","token_type":"Bearer","refresh_token":"\#(login.refreshToken)","expiry":"\#(expiry)"}"#
+    )
+    profiles += "\n[\(name)]\nhost = \(sandbox.baseURL.absoluteString)\nauth_type = databricks-cli\n"
+  }
+  try #"{"version":1,"tokens":{\#(tokens.joined(separator: ","))}}"#
+    .write(to: tokenDirectory.appendingPathComponent("token-cache.json"), atomically: true, encoding: .utf8)
+  try profiles.write(toFile: sandboxConfig, atomically: true, encoding: .utf8)
+}
+try seedExpiringLogins(["expiring-one", "expiring-four"])
+let refreshesBefore = sandbox.tokenRequestCount(grantType: "refresh_token")
+live.send((0..<100).map { #"{"jsonrpc":"2.0","id":\#($0),"method":"getToken","params":{"profile":"expiring-one"}}"# })
+let concurrentTokens = Set((0..<100).compactMap { _ in live.readMessage()["result"]?["accessToken"]?.stringValue })
+let concurrentRefreshes = sandbox.tokenRequestCount(grantType: "refresh_token") - refreshesBefore
+precondition(concurrentTokens.count == 1, "100 getToken calls answered \(concurrentTokens.count) different tokens")
+rows.append(
+  (
+    "100 concurrent `getToken` on an expiring token, one process", "\(concurrentRefreshes) refresh request(s)",
+    "exactly 1"
+  )
+)
+let fourBefore = sandbox.tokenRequestCount(grantType: "refresh_token")
+let four = (0..<4).map { _ in LiveSession(executable: executable, environment: sandboxEnvironment) }
+for session in four {
+  session.send([#"{"jsonrpc":"2.0","id":1,"method":"getToken","params":{"profile":"expiring-four"}}"#])
+}
+let fourTokens = four.map { $0.readMessage()["result"]?["accessToken"]?.stringValue }
+four.forEach { $0.finish() }
+let fourRefreshes = sandbox.tokenRequestCount(grantType: "refresh_token") - fourBefore
+precondition(fourTokens.allSatisfy { $0 != nil }, "a process failed to get a token (a reused refresh token?)")
+rows.append(
+  (
+    "4 brickauth processes `getToken` at once on one expiring token",
+    "\(fourRefreshes) refresh request(s), \(Set(fourTokens).count) token for all 4", "exactly 1"
   )
 )
 

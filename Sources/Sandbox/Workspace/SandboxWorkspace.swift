@@ -212,6 +212,28 @@ package final class SandboxWorkspace: Sendable {
     state.withLock { $0.oauth.accessTokenLifetimeSeconds = seconds }
   }
 
+  /// The tokens a completed `databricks-cli` login of a seeded user would leave (an access token and a refresh token
+  /// of a new family, at the workspace's authorization server), without the browser step: for benchmarks and
+  /// scripts that seed a token cache. `nil` for an unknown user name.
+  package func issueOAuthLogin(
+    userName: String,
+    lifetimeSeconds: Double = 3600
+  ) -> (accessToken: String, refreshToken: String)? {
+    let now = clock.now()
+    return state.withLock { state in
+      guard let principal = state.principal(userName: userName) else { return nil }
+      let grant = RefreshTokenStore.Grant(
+        issuer: .workspace,
+        clientID: OAuthApp.databricksCLIClientID,
+        scopes: ["offline_access", "all-apis"],
+        principalID: principal.id,
+        family: state.oauth.refreshTokens.newFamily()
+      )
+      let refresh = state.oauth.refreshTokens.issue(grant)
+      return (state.issueOAuthAccessToken(for: principal, lifetimeSeconds: lifetimeSeconds, now: now), refresh)
+    }
+  }
+
   /// Whether refreshes rotate the refresh token (the default, as Databricks does) or keep it and answer without one.
   package func setRefreshTokensRotate(_ rotate: Bool) {
     state.withLock { $0.oauth.refreshTokens.rotates = rotate }
