@@ -38,9 +38,18 @@ package struct DatabricksHost: Sendable, Equatable {
     accountIdFromQuery = first(["a", "account_id"], numeric: false)
   }
 
-  /// Account console hosts (`https://accounts.…`, `https://accounts-dod.…`) serve account-level APIs.
+  /// Account console hosts (`https://accounts.…`, `https://accounts-dod.…`) serve account-level APIs. Over plain
+  /// `http://` only on this machine (`http://accounts.localhost:<port>`: tests and the sandbox).
   package var isAccountsHost: Bool {
-    url.hasPrefix("https://accounts.") || url.hasPrefix("https://accounts-dod.")
+    let name: Substring
+    if url.hasPrefix("https://") {
+      name = url.dropFirst("https://".count)
+    } else if url.hasPrefix("http://"), isLoopback {
+      name = url.dropFirst("http://".count)
+    } else {
+      return false
+    }
+    return name.hasPrefix("accounts.") || name.hasPrefix("accounts-dod.")
   }
 
   /// Whether requests to this host may be sent: `https://` anywhere, plain `http://` only to this machine.
@@ -48,10 +57,11 @@ package struct DatabricksHost: Sendable, Equatable {
     url.hasPrefix("https://") || (url.hasPrefix("http://") && isLoopback)
   }
 
-  /// `localhost`, `127.0.0.0/8` or `[::1]`.
+  /// `localhost` and the names under it (RFC 6761 §6.3; libcurl, which `URLSession` uses on Linux, resolves them to
+  /// loopback itself), `127.0.0.0/8` or `[::1]`.
   package var isLoopback: Bool {
     guard let host = URLComponents(string: url)?.host?.lowercased() else { return false }
-    if host == "localhost" || host == "::1" || host == "[::1]" { return true }
+    if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" || host == "[::1]" { return true }
     let octets = host.split(separator: ".")
     return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
   }

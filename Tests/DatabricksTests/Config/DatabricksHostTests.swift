@@ -32,6 +32,9 @@ import Testing
     #expect(try #require(DatabricksHost("accounts.cloud.databricks.com")).isAccountsHost)
     #expect(try #require(DatabricksHost("https://accounts-dod.cloud.databricks.us")).isAccountsHost)
     #expect(try !#require(DatabricksHost("https://myaccounts.example.com")).isAccountsHost)
+    // Plain http:// only on this machine: the sandbox's account console in tests.
+    #expect(try #require(DatabricksHost("http://accounts.localhost:8080")).isAccountsHost)
+    #expect(try !#require(DatabricksHost("http://accounts.cloud.databricks.com")).isAccountsHost)
   }
 
   @Test(arguments: [
@@ -39,6 +42,8 @@ import Testing
     ("http://127.0.0.1:8080", true),
     ("http://127.3.4.5", true),
     ("http://localhost:1234", true),
+    ("http://accounts.localhost:1234", true),
+    ("http://localhost.example.com", false),
     ("http://[::1]:99", true),
     ("http://example.com", false),
     ("http://127.0.0.1.example.com", false),

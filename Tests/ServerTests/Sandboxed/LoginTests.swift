@@ -53,6 +53,30 @@ import Testing
     }
   }
 
+  /// An account console host (`accounts.*`; here `accounts.localhost`, which libcurl resolves to loopback) uses the
+  /// account's fixed endpoints without discovery, for the login and its refresh, and caches under the account key.
+  @Test func anAccountConsoleLoginUsesTheAccountsFixedEndpoints() async throws {
+    try await SandboxedServer.with { world in
+      let account = world.sandbox.accountID
+      let host = "http://accounts.localhost:\(world.sandbox.port)"
+      world.sandbox.setAccessTokenLifetime(seconds: 120)
+      let result = try await world.result(
+        "login",
+        ["profile": "console", "host": .string(host), "accountId": .string(account)]
+      )
+      #expect(result["status"] == "complete")
+      #expect(result["level"] == "account")
+      #expect(result["host"] == .string(host))
+      let cache = try tokenCache(world)["tokens"]
+      #expect(cache?["console"]?["access_token"] != nil)
+      #expect(cache?["\(host)/oidc/accounts/\(account)"] == cache?["console"], "mirrored to the account key")
+      #expect(try await world.result("getToken", ["profile": "console"])["accessToken"] != nil)
+      #expect(world.sandbox.callCount("POST", "/oidc/accounts/\(account)/v1/token") == 2, "the code, then the refresh")
+      #expect(world.sandbox.callCount("GET", "/oidc/accounts/\(account)/.well-known/oauth-authorization-server") == 0)
+      #expect(try config(world).contains("account_id = \(account)"))
+    }
+  }
+
   /// On a unified host (its host metadata points OAuth at the account) a login given the account id uses the
   /// account's authorization server, and so does the refresh: a workspace token endpoint would refuse the account's
   /// refresh token.
