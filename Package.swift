@@ -55,6 +55,7 @@ let package = Package(
       dependencies: [
         "Databricks",
         "JSON",
+        "JSONRPC",
         "TestSupport",
       ],
       swiftSettings: globalSwiftSettings

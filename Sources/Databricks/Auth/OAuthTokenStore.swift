@@ -38,6 +38,9 @@ package actor OAuthTokenStore {
   private var probing: Task<KeyringAvailability, Never>?
   private var remembered: [String: (entry: Entry?, at: Date)] = [:]
   private var reading: [String: Task<Entry?, any Error>] = [:]
+  /// How often each account was written or removed by this process: a read that started before a write answers
+  /// its caller but is not remembered, since what it read is older than what was written.
+  private var writes: [String: Int] = [:]
   private var generation = 0
 
   package init(
@@ -179,11 +182,12 @@ package actor OAuthTokenStore {
     if let known = remembered[account], now().timeIntervalSince(known.at) < Self.rereadSeconds { return known.entry }
     if let running = reading[account] { return try await running.value }
     let keyring = self.keyring
+    let writesBefore = writes[account, default: 0]
     let task = Task { try await Self.read(account, from: keyring) }
     reading[account] = task
-    defer { reading[account] = nil }
+    defer { if reading[account] == task { reading[account] = nil } }
     let entry = try await task.value
-    remember(entry, for: account)
+    if writes[account, default: 0] == writesBefore { remember(entry, for: account) }
     return entry
   }
 
@@ -202,6 +206,14 @@ package actor OAuthTokenStore {
     remembered[account] = (entry, now())
   }
 
+  /// Remembers what this process just wrote for `account`, and lets no read that started earlier join or overwrite
+  /// it: later callers start a read of their own.
+  private func rememberWrite(_ entry: Entry?, for account: String) {
+    writes[account, default: 0] += 1
+    reading[account] = nil
+    remember(entry, for: account)
+  }
+
   // MARK: Writing
 
   /// Stores a login's token where `plan` says, under the cross-process lock.
@@ -214,7 +226,7 @@ package actor OAuthTokenStore {
       guard let account = keys.first else { return }
       try await withKeyringLock {
         try await Self.write(entry, account: account, to: keyring, writing: true)
-        remember(entry, for: account)
+        rememberWrite(entry, for: account)
       }
     }
   }
@@ -239,7 +251,7 @@ package actor OAuthTokenStore {
           } catch {
             throw TokenStorageError(error)
           }
-          remember(nil, for: key)
+          rememberWrite(nil, for: key)
         }
         return removed
       }
@@ -275,7 +287,7 @@ package actor OAuthTokenStore {
         let (write, result) = try await body(current)
         if let write {
           try await Self.write(write, account: account, to: keyring, writing: false)
-          await remember(write, for: account)
+          await rememberWrite(write, for: account)
         }
         return result
       }
