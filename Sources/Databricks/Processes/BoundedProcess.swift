@@ -11,7 +11,7 @@ import Foundation
 ///
 /// Secrets travel through the pipes, never through the command line, where `ps` shows them to every user.
 ///
-/// The work happens on a thread of its own (a `poll` loop over the three pipes, then `waitpid`), never on a task of
+/// The work happens on a thread of its own (a `poll` loop over the three pipes and the program's exit), never on a task of
 /// the cooperative pool, so a keyring waiting on D-Bus or a password prompt cannot starve unrelated requests. A
 /// program still running at the deadline gets `SIGKILL`: the keyring tools hold nothing that needs a clean exit,
 /// and a hung D-Bus call would ignore anything gentler.
@@ -115,19 +115,29 @@ package enum BoundedProcess {
 
     var streams = Streams(input: input, stdin: stdin[1], stdout: stdout[0], stderr: stderr[0])
     let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
-    var timedOut = false
-    while streams.isOpen {
+    // The run ends when the program has exited (not when its outputs close: a program may close them and carry
+    // on, and one that exited may have left a child holding them), or at the deadline.
+    var status: Int32?
+    while status == nil {
       let remaining = deadline.timeIntervalSinceNow
-      guard remaining > 0 else {
-        timedOut = true
-        break
+      guard remaining > 0 else { break }
+      let waiting = Int32(min(remaining * 1000, 50).rounded(.up))
+      if streams.isOpen {
+        streams.pump(waitingMilliseconds: waiting)
+      } else {
+        usleep(useconds_t(min(waiting, 2) * 1000))
       }
-      streams.pump(waitingMilliseconds: Int32(min(remaining * 1000, 1000).rounded(.up)))
+      status = ProcessSpawn.exitStatusIfEnded(pid)
     }
-    if timedOut { _ = kill(pid, SIGKILL) }
+    guard let status else {
+      _ = kill(pid, SIGKILL)
+      streams.closeAll()
+      _ = ProcessSpawn.wait(pid)
+      return .failure(.timedOut(seconds: timeoutSeconds))
+    }
+    // What the program wrote just before it exited is still in the pipes.
+    streams.pump(waitingMilliseconds: 0)
     streams.closeAll()
-    let status = ProcessSpawn.wait(pid)
-    if timedOut { return .failure(.timedOut(seconds: timeoutSeconds)) }
     return .success(Output(status: status, stdout: streams.stdoutBytes, stderr: streams.stderrBytes))
   }
 

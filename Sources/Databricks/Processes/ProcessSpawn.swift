@@ -99,6 +99,18 @@ enum ProcessSpawn {
     while waitpid(pid, &status, 0) < 0 {
       guard errno == EINTR else { return -1 }
     }
+    return exitStatus(status)
+  }
+
+  /// `pid`'s exit status if it has ended (reaping it), `nil` while it runs.
+  static func exitStatusIfEnded(_ pid: pid_t) -> Int32? {
+    var status: Int32 = 0
+    let result = waitpid(pid, &status, WNOHANG)
+    if result == pid { return exitStatus(status) }
+    return result < 0 && errno != EINTR ? -1 : nil
+  }
+
+  private static func exitStatus(_ status: Int32) -> Int32 {
     let signal = status & 0x7f
     return signal == 0 ? (status >> 8) & 0xff : 128 + signal
   }

@@ -77,6 +77,22 @@ import Testing
     #expect(ContinuousClock.now - start < .seconds(5))
   }
 
+  /// The deadline bounds the program, not only its outputs: one that closes them and carries on is still killed.
+  @Test func killsAProgramThatClosesItsOutputsAndCarriesOn() async {
+    let start = ContinuousClock.now
+    await #expect(throws: BoundedProcess.Failure.timedOut(seconds: 0.3)) {
+      try await Self.run(["/bin/sh", "-c", "exec >&- 2>&-; exec sleep 10"], timeoutSeconds: 0.3)
+    }
+    #expect(ContinuousClock.now - start < .seconds(5))
+  }
+
+  /// A program that exited has answered, even when a process it left behind still holds its outputs.
+  @Test func endsWhenTheProgramExitsThoughAChildStillHoldsItsOutputs() async throws {
+    let output = try await Self.run(["/bin/sh", "-c", "sleep 10 & echo done"], timeoutSeconds: 5)
+    #expect(output.status == 0)
+    #expect(String(decoding: output.stdout, as: UTF8.self) == "done\n")
+  }
+
   @Test func reportsAProgramThatCannotBeStarted() async {
     await #expect(
       throws: BoundedProcess.Failure.launchFailed(
