@@ -148,6 +148,24 @@ import Testing
     }
   }
 
+  @Test func aDefaultSecureModeWithoutAKeyringReadsTheFileAnOlderCLIWrote() async throws {
+    try await SecretService.with(withKeyring: false) { service in
+      try await withWorld(service.environment, keyring: service.keyring()) { world in
+        let access = try #require(world.sandbox.workspace.issueOAuthAccessToken(userName: "admin@sandbox.example"))
+        let folder = tokenCacheFile(world).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let expiry = RFC3339.goLocalString(Date(timeIntervalSinceNow: 3000), timeZone: .current)
+        let file = #"{"version":1,"tokens":{"needs-login":{"access_token":"\#(access)","expiry":"\#(expiry)"}}}"#
+        try Data(file.utf8).write(to: tokenCacheFile(world))
+        let configBefore = try config(world)
+        #expect(try await world.result("getToken", ["profile": "needs-login"])["accessToken"] == .string(access))
+        let listed = try await world.result("listProfiles")["profiles"]?.arrayValue ?? []
+        #expect(listed.first { $0["name"] == "needs-login" }?["credential"]?["cached"] == true)
+        #expect(try config(world) == configBefore, "the read fallback persists nothing")
+      }
+    }
+  }
+
   @Test func anExplicitSecureModeWithoutAKeyringIsAnErrorBeforeTheBrowser() async throws {
     try await SecretService.with(withKeyring: false) { service in
       var environment = service.environment
@@ -189,8 +207,15 @@ import Testing
     let folder = try ScratchDirectory.make(prefix: "hung-keyring")
     defer { try? FileManager.default.removeItem(at: folder) }
     let tool = folder.appendingPathComponent("secret-tool")
-    try Data("#!/bin/sh\nexec sleep 30\n".utf8).write(to: tool)
-    try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: tool.path)
+    // Written by another process: a script this process held open for writing could be inherited by a program
+    // another test spawns at that moment, and then fail to start with ETXTBSY ("text file busy").
+    let written = try await BoundedProcess.run(
+      ["/bin/sh", "-c", "cat > \"$0\" && chmod 700 \"$0\"", tool.path],
+      input: Array("#!/bin/sh\nexec sleep 30\n".utf8),
+      environment: ["PATH": "/usr/bin:/bin"],
+      timeoutSeconds: 10
+    )
+    try #require(written.status == 0)
     let keyring = CommandLineKeyring(
       tool: SecretTool(executable: tool.path),
       environment: ["DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent"],
@@ -201,10 +226,11 @@ import Testing
       #expect(error["data"]?["kind"] == "timeout")
       #expect(error["data"]?["retryable"] == true)
       #expect(error["message"]?.stringValue?.hasPrefix("keyring get timed out") == true)
-      // A PAT profile never waits on the keyring.
+      // A PAT profile never waits on the keyring: its getToken and its logout answer (a wait would be a timeout).
       #expect(
         try await world.result("getToken", ["profile": "admin"])["accessToken"] == .string(world.sandbox.adminToken)
       )
+      #expect(try await world.result("logout", ["profile": "admin"])["removedCredentials"] == false)
     }
   }
 }

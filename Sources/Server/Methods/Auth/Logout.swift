@@ -40,9 +40,14 @@ enum Logout: RPCMethod {
         && TokenCacheFile.keys(for: other).dropFirst().first == hostKey
     }
     let keys = TokenCacheFile.keys(for: profile).enumerated().filter { index, _ in index == 0 || !hostShared }
-    let tokens = services.tokens
-    let plan = try await tokens.readingPlan(tokens.storage(settings: config?.settings ?? [:]))
-    let removed = try await tokens.remove(keys: keys.map(\.element), plan: plan)
+    // Only an OAuth profile has tokens to remove (the CLI's logout acts only on auth_type databricks-cli): a PAT
+    // profile's logout never waits on the keyring, nor touches a host key that OAuth profiles may use.
+    var removed = false
+    if profile.credentialKind == .oauth {
+      let tokens = services.tokens
+      let plan = try await tokens.readingPlan(tokens.storage(settings: config?.settings ?? [:]))
+      removed = try await tokens.remove(keys: keys.map(\.element), plan: plan)
+    }
     var deleted = false
     if params.deleteProfile == true {
       try await ConfigEditor.edit(services.config.path) { document throws(INIEditError) in
