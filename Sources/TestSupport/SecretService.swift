@@ -77,15 +77,35 @@ package final class SecretService: Sendable {
     ]) { _, daemon in daemon }
     processes = Locked([])
     let bus = try launch("dbus-daemon", ["--config-file=\(config.path)", "--nofork"])
-    try await waitUntil("the bus to listen") { FileManager.default.fileExists(atPath: socket) && bus.isRunning }
+    // The socket file exists a moment before the bus accepts connections: wait until it answers a call.
+    try await waitUntil("the bus to answer") {
+      guard bus.isRunning, FileManager.default.fileExists(atPath: socket) else { return false }
+      return try await BoundedProcess.run(
+        [
+          "dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+          "org.freedesktop.DBus.ListNames",
+        ],
+        environment: self.environment,
+        timeoutSeconds: 2
+      ).status == 0
+    }
     guard withKeyring else { return }
-    let daemon = try launch("gnome-keyring-daemon", ["--foreground", "--unlock", "--components=secrets"], input: "pw")
-    try await waitUntil("the Secret Service to answer") {
-      guard daemon.isRunning else { return false }
+    // A daemon that gives up early (it could not register on the bus in time) is started again, twice at most.
+    let log = directory.appendingPathComponent("gnome-keyring.log")
+    var daemon = try launch("gnome-keyring-daemon", Self.daemonArguments, input: "pw", stderr: log)
+    var starts = 1
+    try await waitUntil("the Secret Service to answer (\(log.path))") {
+      if !daemon.isRunning {
+        guard starts < 3 else { return false }
+        starts += 1
+        daemon = try self.launch("gnome-keyring-daemon", Self.daemonArguments, input: "pw", stderr: log)
+      }
       let probe = try? await self.run(["lookup", "service", "brickauth-tests", "username", "ready"])
       return probe?.status == 1 && probe?.stderr.isEmpty == true
     }
   }
+
+  private static let daemonArguments = ["--foreground", "--unlock", "--components=secrets"]
 
   /// The keyring as brickauth reaches it in this environment.
   package func keyring(timeoutSeconds: Double = 3) -> any Keyring {
@@ -141,13 +161,27 @@ package final class SecretService: Sendable {
     try await BoundedProcess.run(["secret-tool"] + arguments, input: input, environment: environment, timeoutSeconds: 5)
   }
 
-  private func launch(_ executable: String, _ arguments: [String], input: String? = nil) throws -> Process {
+  private func launch(
+    _ executable: String,
+    _ arguments: [String],
+    input: String? = nil,
+    stderr: URL? = nil
+  ) throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [executable] + arguments
     process.environment = daemonEnvironment
     process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
+    if let stderr {
+      if !FileManager.default.fileExists(atPath: stderr.path) {
+        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
+      }
+      let handle = try FileHandle(forWritingTo: stderr)
+      handle.seekToEndOfFile()
+      process.standardError = handle
+    } else {
+      process.standardError = FileHandle.nullDevice
+    }
     let stdin = Pipe()
     process.standardInput = input == nil ? FileHandle.nullDevice : stdin
     try process.run()
@@ -165,8 +199,9 @@ package final class SecretService: Sendable {
       if try await condition() { return }
       try await Task.sleep(nanoseconds: 20_000_000)
     }
+    let log = (try? String(contentsOf: directory.appendingPathComponent("gnome-keyring.log"), encoding: .utf8)) ?? ""
     stop()
-    throw SecretServiceError("timed out waiting for \(what)")
+    throw SecretServiceError("timed out waiting for \(what); gnome-keyring said: \(log.suffix(500))")
   }
 
   /// Stops the daemons (the keyring first, then its bus) and deletes the directory.
