@@ -10,10 +10,6 @@ package import JSON
 package struct HostMetadata: Sendable, Equatable {
   package var oidcEndpoint: String?
 
-  package init(oidcEndpoint: String?) {
-    self.oidcEndpoint = oidcEndpoint
-  }
-
   package init(_ document: JSONValue?) {
     oidcEndpoint = document?["oidc_endpoint"]?.stringValue
   }

@@ -224,7 +224,7 @@ package actor OAuthTokenStore {
       try await file.update { file in file.set(entry, forKeys: keys) }
     case .keyring:
       guard let account = keys.first else { return }
-      try await withKeyringLock {
+      try await file.holdingLock {
         try await Self.write(entry, account: account, to: keyring, writing: true)
         rememberWrite(entry, for: account)
       }
@@ -243,7 +243,7 @@ package actor OAuthTokenStore {
         return present
       }
     case .keyring:
-      return try await withKeyringLock {
+      return try await file.holdingLock {
         var removed = false
         for key in keys {
           do throws(KeyringError) {
@@ -280,8 +280,7 @@ package actor OAuthTokenStore {
       }
     case .keyring:
       guard let account = keys.first else { return try await body(nil).result }
-      try Self.ensureLockDirectory(file)
-      return try await lockFile(file, isolation: isolation) {
+      return try await file.holdingLock(isolation: isolation) {
         let current = try await Self.read(account, from: keyring)
         await remember(current, for: account)
         let (write, result) = try await body(current)
@@ -291,36 +290,6 @@ package actor OAuthTokenStore {
         }
         return result
       }
-    }
-  }
-
-  private func withKeyringLock<T>(_ body: () async throws -> T) async throws -> T {
-    try Self.ensureLockDirectory(file)
-    return try await lockFile(file, body)
-  }
-
-  /// The token cache's lock (``TokenCacheStore/lockPath``) serialises keyring changes too: brickauth processes
-  /// never interleave a refresh of the same token, whichever store holds it.
-  private func lockFile<T>(
-    _ file: TokenCacheStore,
-    isolation: isolated (any Actor)? = #isolation,
-    _ body: () async throws -> T
-  ) async throws -> T {
-    do {
-      return try await FileLock.withLock(file.lockPath, isolation: isolation, body)
-    } catch let error as FileLockError {
-      switch error {
-      case .timedOut: throw TokenCacheUpdateError.busy(path: file.path)
-      case .unavailable(let reason): throw TokenCacheUpdateError.lockFailed(reason)
-      }
-    }
-  }
-
-  private static func ensureLockDirectory(_ file: TokenCacheStore) throws {
-    do throws(FileError) {
-      try PrivateDirectory.ensure(AtomicFileWriter.directory(of: file.path))
-    } catch {
-      throw TokenCacheUpdateError.writeFailed(error)
     }
   }
 

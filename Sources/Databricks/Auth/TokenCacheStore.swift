@@ -89,33 +89,45 @@ package actor TokenCacheStore {
     isolation: isolated (any Actor)? = #isolation,
     _ body: (TokenCacheFile) async throws -> (write: TokenCacheFile?, result: T)
   ) async throws -> T {
+    try await holdingLock(lockTimeoutSeconds: lockTimeoutSeconds, isolation: isolation) {
+      let current = try readFresh()
+      await remember(current)
+      let (write, result) = try await body(current.file)
+      if let write, write != current.file {
+        let bytes = write.bytes
+        do throws(FileError) {
+          try AtomicFileWriter.write(bytes, to: path, permissions: 0o600)
+        } catch {
+          throw TokenCacheUpdateError.writeFailed(error)
+        }
+        // The stamp must be that of the bytes on disk: read them back (a CLI process takes no lock and may have
+        // replaced the file already), and parse only if they are not ours.
+        if let stored = try? FileContents.read(path),
+          let file = stored.bytes == bytes ? write : try? TokenCacheFile(bytes: stored.bytes)
+        {
+          await remember((file, stored.stamp))
+        }
+      }
+      return result
+    }
+  }
+
+  /// Runs `body` holding the cache's cross-process lock (``lockPath``, its directory created 0700 if needed),
+  /// without reading or writing the cache: for changes to tokens kept elsewhere (the OS keyring), so brickauth
+  /// processes never interleave a refresh of the same token, whichever store holds it.
+  /// - Throws: ``TokenCacheUpdateError`` when the lock cannot be had, or whatever `body` throws.
+  package func holdingLock<T>(
+    lockTimeoutSeconds: Double = 10,
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: () async throws -> T
+  ) async throws -> T {
     do throws(FileError) {
       try PrivateDirectory.ensure(AtomicFileWriter.directory(of: path))
     } catch {
       throw TokenCacheUpdateError.writeFailed(error)
     }
     do {
-      return try await FileLock.withLock(lockPath, timeoutSeconds: lockTimeoutSeconds, isolation: isolation) {
-        let current = try readFresh()
-        await remember(current)
-        let (write, result) = try await body(current.file)
-        if let write, write != current.file {
-          let bytes = write.bytes
-          do throws(FileError) {
-            try AtomicFileWriter.write(bytes, to: path, permissions: 0o600)
-          } catch {
-            throw TokenCacheUpdateError.writeFailed(error)
-          }
-          // The stamp must be that of the bytes on disk: read them back (a CLI process takes no lock and may have
-          // replaced the file already), and parse only if they are not ours.
-          if let stored = try? FileContents.read(path),
-            let file = stored.bytes == bytes ? write : try? TokenCacheFile(bytes: stored.bytes)
-          {
-            await remember((file, stored.stamp))
-          }
-        }
-        return result
-      }
+      return try await FileLock.withLock(lockPath, timeoutSeconds: lockTimeoutSeconds, isolation: isolation, body)
     } catch let error as FileLockError {
       switch error {
       case .timedOut: throw TokenCacheUpdateError.busy(path: path)

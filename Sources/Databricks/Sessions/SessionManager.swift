@@ -111,9 +111,10 @@ package actor SessionManager {
   private func refresh(_ request: Refresh) async throws -> Session {
     let (profile, host, plan, force, seen) = (request.profile, request.host, request.plan, request.force, request.seen)
     let endpoints = try await oauthEndpoints(profile, host: host)
-    let missing = await tokens.missingTokenReason(plan: plan)
     let token: OAuthToken = try await tokens.withLock(profile, plan: plan) { current in
-      guard let current else { throw CredentialError.loginRequired(profile: profile.name, reason: missing) }
+      guard let current else {
+        throw CredentialError.loginRequired(profile: profile.name, reason: await tokens.missingTokenReason(plan: plan))
+      }
       let cached = OAuthToken(
         accessToken: current.accessToken,
         tokenType: current.tokenType ?? "Bearer",
