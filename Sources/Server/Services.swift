@@ -1,5 +1,6 @@
 package import Databricks
 import Foundation
+package import JSON
 import JSONRPC
 
 #if canImport(FoundationNetworking)
@@ -29,9 +30,9 @@ package final class Services: Sendable {
   /// How the user is shown an authorization URL: the browser, or (sandbox) a client that follows it.
   package let browser: Browser
   package let loginPorts: ClosedRange<UInt16>
-  /// How long an MCP `tools/call login` without `waitSeconds` waits; `nil` (always, outside tests) means the method's
-  /// `x-brickauth-mcp-defaults` in `protocol/openrpc.json`, which `tools/list` also shows (20 s).
-  package let mcpLoginWaitSeconds: Double?
+  /// Per tool, arguments that replace the document's `x-brickauth-mcp-defaults` (which `tools/list` shows): empty
+  /// outside tests, which shorten `login`'s 20 s wait this way.
+  package let mcpDefaultOverrides: [String: [String: JSONValue]]
 
   /// How a login's authorization URL reaches a user.
   package enum Browser: Sendable {
@@ -45,7 +46,7 @@ package final class Services: Sendable {
   ///   - client: the HTTP client; tests pass one with short timeouts and retry budgets.
   ///   - browser: `.followRedirects` for `--sandbox` and tests, so a login completes without a person.
   ///   - keyring: the OS keyring; by default the platform's, reached in `environment`.
-  ///   - mcpLoginWaitSeconds: for tests, a shorter default wait of `tools/call login` than the document's.
+  ///   - mcpDefaultOverrides: for tests, MCP argument defaults other than the document's.
   package init(
     environment: [String: String],
     testMethods: Bool = false,
@@ -54,14 +55,14 @@ package final class Services: Sendable {
     keyring: (any Keyring)? = nil,
     browser: Browser = .system,
     loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts,
-    mcpLoginWaitSeconds: Double? = nil
+    mcpDefaultOverrides: [String: [String: JSONValue]] = [:]
   ) {
     self.environment = environment
     self.testMethods = testMethods
     self.mcpAllowSecrets = mcpAllowSecrets
     self.browser = browser
     self.loginPorts = loginPorts
-    self.mcpLoginWaitSeconds = mcpLoginWaitSeconds
+    self.mcpDefaultOverrides = mcpDefaultOverrides
     resolver = ProfileResolver(environment: environment)
     config = ConfigStore(path: ConfigLocation.path(environment: environment))
     let home = ConfigLocation.homeDirectory(environment: environment)

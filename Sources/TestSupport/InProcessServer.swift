@@ -31,7 +31,7 @@ package struct InProcessServer: Sendable {
       keyring: keyring,
       browser: browser,
       loginPorts: loginPorts,
-      mcpLoginWaitSeconds: mcpLoginWaitSeconds
+      mcpDefaultOverrides: mcpLoginWaitSeconds.map { ["login": ["waitSeconds": .double($0)]] } ?? [:]
     )
     let handlers = MethodTable.handlers(services: services)
     connectionMethodNames = handlers.map(\.name)

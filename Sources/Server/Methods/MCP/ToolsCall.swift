@@ -30,10 +30,10 @@ enum ToolsCall: RPCMethod {
     }
     var arguments = params.arguments ?? [:]
     if case .object(var members) = arguments {
-      if tool.name == Login.name, members["waitSeconds"] == nil, let seconds = call.services.mcpLoginWaitSeconds {
-        members["waitSeconds"] = .double(seconds)
+      let defaults = tool.defaults.merging(call.services.mcpDefaultOverrides[tool.name] ?? [:]) { _, override in
+        override
       }
-      for (key, value) in tool.defaults where members[key] == nil { members[key] = value }
+      for (key, value) in defaults where members[key] == nil { members[key] = value }
       arguments = .object(members)
     }
     let result: JSONValue
