@@ -116,16 +116,16 @@ import Testing
   }
 }
 
-@Suite struct INIDocumentEditingTests {
-  func edited(_ text: String, _ change: (inout INIDocument) throws -> Void) throws -> String {
-    var document = try INIDocument(parsing: Array(text.utf8))
-    try change(&document)
-    let bytes = document.bytes
-    // Whatever we write must parse again.
-    _ = try INIDocument(parsing: bytes)
-    return String(decoding: bytes, as: UTF8.self)
-  }
+/// `text` after `change`, as written; whatever we write must parse again.
+private func edited(_ text: String, _ change: (inout INIDocument) throws -> Void) throws -> String {
+  var document = try INIDocument(parsing: Array(text.utf8))
+  try change(&document)
+  let bytes = document.bytes
+  _ = try INIDocument(parsing: bytes)
+  return String(decoding: bytes, as: UTF8.self)
+}
 
+@Suite struct INIDocumentEditingTests {
   @Test func changesOnlyTheValueOfAnExistingKey() throws {
     let text = "; keep me\n[a]\nhost  =  https://old ; note\ntoken = t\n\n[b]\nhost = https://b\n"
     let result = try edited(text) { try $0.set("host", to: "https://new", in: "a") }
@@ -234,14 +234,6 @@ import Testing
 /// stays exactly as it was.
 @Suite struct INIDocumentEditingEncodingsAndSizeTests {
   static let byteOrderMark = "\u{FEFF}"
-
-  func edited(_ text: String, _ change: (inout INIDocument) throws -> Void) throws -> String {
-    var document = try INIDocument(parsing: Array(text.utf8))
-    try change(&document)
-    let bytes = document.bytes
-    _ = try INIDocument(parsing: bytes)
-    return String(decoding: bytes, as: UTF8.self)
-  }
 
   @Test func editsUnicodeSectionsAndValuesLeavingTheOthersAlone() throws {
     let before = "; profils 🧱\n\n[ünïcödé 🧱]\nhost = https://ä.example\ncomment = 日本語 ; note\n\n"
