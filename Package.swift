@@ -24,6 +24,7 @@ let package = Package(
     .executableTarget(
       name: "brickauth",
       dependencies: [
+        "Basics",
         "JSONRPC",
         "Sandbox",
         "Server",
@@ -35,9 +36,23 @@ let package = Package(
     .executableTarget(
       name: "brickauth-bench",
       dependencies: [
+        "Basics",
         "JSON",
         "JSONRPC",
         "Sandbox",
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+
+    // MARK: Basics
+    .target(
+      name: "Basics",
+      swiftSettings: globalSwiftSettings
+    ),
+    .testTarget(
+      name: "BasicsTests",
+      dependencies: [
+        "Basics"
       ],
       swiftSettings: globalSwiftSettings
     ),
@@ -46,13 +61,15 @@ let package = Package(
     .target(
       name: "Databricks",
       dependencies: [
-        "JSON"
+        "Basics",
+        "JSON",
       ],
       swiftSettings: globalSwiftSettings
     ),
     .testTarget(
       name: "DatabricksTests",
       dependencies: [
+        "Basics",
         "Databricks",
         "JSON",
         "JSONRPC",
@@ -92,13 +109,15 @@ let package = Package(
     .target(
       name: "JSONRPC",
       dependencies: [
-        "JSON"
+        "Basics",
+        "JSON",
       ],
       swiftSettings: globalSwiftSettings
     ),
     .testTarget(
       name: "JSONRPCTests",
       dependencies: [
+        "Basics",
         "JSONRPC",
         "TestSupport",
       ],
@@ -109,15 +128,16 @@ let package = Package(
     .target(
       name: "Sandbox",
       dependencies: [
+        "Basics",
         "Databricks",
         "JSON",
-        "JSONRPC",
       ],
       swiftSettings: globalSwiftSettings
     ),
     .testTarget(
       name: "SandboxTests",
       dependencies: [
+        "Basics",
         "Databricks",
         "JSON",
         "Sandbox",
@@ -129,6 +149,7 @@ let package = Package(
     .target(
       name: "Server",
       dependencies: [
+        "Basics",
         "Databricks",
         "JSON",
         "JSONRPC",
@@ -155,6 +176,7 @@ let package = Package(
     .target(
       name: "TestSupport",
       dependencies: [
+        "Basics",
         "Databricks",
         "JSON",
         "JSONRPC",

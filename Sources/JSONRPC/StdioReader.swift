@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// Reads protocol input on a dedicated thread and hands whole messages to a ``Connection``.

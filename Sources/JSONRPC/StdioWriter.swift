@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// The single writer of protocol output: a dedicated thread draining a FIFO of whole messages to one fd.

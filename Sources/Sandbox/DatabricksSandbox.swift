@@ -1,6 +1,6 @@
+import Basics
 package import Foundation
 import JSON
-import JSONRPC
 
 /// An emulated Databricks workspace on `http://127.0.0.1:<port>`, with controls for tests.
 ///

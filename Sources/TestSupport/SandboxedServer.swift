@@ -1,3 +1,4 @@
+import Basics
 package import Databricks
 import Foundation
 package import JSON

@@ -1,3 +1,4 @@
+import Basics
 package import Databricks
 package import Foundation
 import JSONRPC

@@ -1,3 +1,4 @@
+import Basics
 import JSONRPC
 
 /// The executable's flags. Hand-parsed: there are few, and no third-party argument parser is allowed.

@@ -1,3 +1,4 @@
+import Basics
 package import Foundation
 package import JSON
 
@@ -17,8 +18,15 @@ package import JSON
 /// ```
 package final class RESTClient: Sendable {
   package let retryPolicy: RetryPolicy
-  private let sessions: SessionHolder
+  /// Created on first use: on Linux a `URLSession` starts libcurl, which costs start-up time and memory that a
+  /// process answering only `listProfiles` or `ping` should not pay.
+  private let urlSession: Locked<URLSession?> = Locked(nil)
+  private let makeURLSession: @Sendable () -> URLSession
   private let userAgent: String
+
+  deinit {
+    urlSession.withLock { $0?.invalidateAndCancel() }
+  }
 
   /// - Parameters:
   ///   - requestTimeoutSeconds: per attempt; whole seconds, because FoundationNetworking on Linux mishandles
@@ -35,7 +43,7 @@ package final class RESTClient: Sendable {
     configuration.httpCookieStorage = nil
     configuration.httpShouldSetCookies = false
     configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-    sessions = SessionHolder(configuration: configuration)
+    makeURLSession = { URLSession(configuration: configuration) }
     self.userAgent = userAgent
     self.retryPolicy = retryPolicy
   }
@@ -137,7 +145,12 @@ package final class RESTClient: Sendable {
   /// attempt runs in a task of its own, which a cancel does not reach, so its answer (or its own timeout) is awaited.
   /// Retries after it are still stopped by the cancel: the backoff sleep throws.
   private func exchange(_ request: URLRequest, answeringDespiteCancel: Bool) async throws -> (Data, URLResponse) {
-    let session = await sessions.session()
+    let session = urlSession.withLock { created in
+      if let created { return created }
+      let session = makeURLSession()
+      created = session
+      return session
+    }
     guard answeringDespiteCancel else { return try await session.data(for: request) }
     return try await Task { try await session.data(for: request) }.value
   }
@@ -162,27 +175,5 @@ package final class RESTClient: Sendable {
       "TLS with \(host) failed"
     default: "Network error talking to \(host) (URLError \(error.code.rawValue))"
     }
-  }
-}
-
-/// Creates the process's `URLSession` on first use: on Linux a `URLSession` starts libcurl, which costs start-up
-/// time and memory that a process answering only `listProfiles` or `ping` should not pay.
-private actor SessionHolder {
-  private let configuration: URLSessionConfiguration
-  private var created: URLSession?
-
-  init(configuration: URLSessionConfiguration) {
-    self.configuration = configuration
-  }
-
-  func session() -> URLSession {
-    if let created { return created }
-    let session = URLSession(configuration: configuration)
-    created = session
-    return session
-  }
-
-  deinit {
-    created?.invalidateAndCancel()
   }
 }

@@ -1,3 +1,5 @@
+import Basics
+
 /// Proof Key for Code Exchange (RFC 7636) with the `S256` method, made exactly as the Go SDK makes it.
 ///
 /// The verifier is base64url (no padding) of 64 random bytes, so 86 characters, within RFC 7636's 43 to 128; the
@@ -22,7 +24,7 @@ package enum PKCE {
   /// A fresh verifier from `SystemRandomNumberGenerator`, which reads the kernel's CSPRNG (`getrandom` on Linux,
   /// `arc4random` on Apple platforms).
   package static func randomVerifier() -> String {
-    verifier(randomBytes: randomBytes(count: verifierByteCount))
+    verifier(randomBytes: SecureRandom.bytes(count: verifierByteCount))
   }
 
   /// `base64url(SHA-256(ASCII(verifier)))` without padding (RFC 7636 §4.2).
@@ -30,9 +32,4 @@ package enum PKCE {
     Base64URL.encode(SHA256.hash(verifier.utf8))
   }
 
-  /// Cryptographically secure random bytes, also for the 16-byte OAuth `state`.
-  package static func randomBytes(count: Int) -> [UInt8] {
-    var generator = SystemRandomNumberGenerator()
-    return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-  }
 }

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// One OAuth U2M login exactly as `databricks auth login` does it (facts §2): discovery, PKCE S256 with a verifier
@@ -61,7 +62,7 @@ package struct OAuthLogin: Sendable {
     let oauth = OAuthClient(client: client)
     let endpoints = try await oauth.endpoints(host: target.host, accountId: target.accountId)
     let verifier = PKCE.randomVerifier()
-    let state = Base64URL.encode(PKCE.randomBytes(count: 16))
+    let state = Base64URL.encode(SecureRandom.bytes(count: 16))
     let listener = try LoopbackListener(ports: ports, expectedState: state)
     defer { listener.close() }
     let url = OAuthClient.authorizationURL(

@@ -1,6 +1,6 @@
+import Basics
 import Foundation
 import JSON
-import JSONRPC
 
 /// The sandbox's test-control endpoint: what Swift tests do through ``DatabricksSandbox``'s methods, over HTTP, for
 /// a client in another process (`.ci/sdk_fidelity.py` drives `brickauth --sandbox` with the Databricks SDK for

@@ -1,5 +1,5 @@
+import Basics
 import Foundation
-import JSONRPC
 
 #if canImport(Glibc)
   import Glibc

@@ -1,3 +1,4 @@
+import Basics
 import Databricks
 import Foundation
 
@@ -34,7 +35,7 @@ struct AuthorizationCodeStore {
   /// Stores `grant` under a fresh code (`sbxcode-` and 43 base64url characters) and returns the code.
   mutating func issue(_ grant: Grant, now: Date) -> String {
     grants = grants.filter { now < $0.value.expiresAt }
-    let code = "sbxcode-" + Base64URL.encode(PKCE.randomBytes(count: 32))
+    let code = "sbxcode-" + Base64URL.encode(SecureRandom.bytes(count: 32))
     grants[code] = grant
     return code
   }

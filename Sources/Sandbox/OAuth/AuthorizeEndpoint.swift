@@ -1,3 +1,4 @@
+import Basics
 import Databricks
 import Foundation
 
@@ -65,7 +66,7 @@ enum AuthorizeEndpoint {
       return .respond(redirect(redirectURI, [("code", code), ("state", requestState ?? "")]))
     case .tamperState:
       let code = state.oauth.codes.issue(grant(SandboxSeed.admin), now: now)
-      var forged = Base64URL.encode(PKCE.randomBytes(count: 16))
+      var forged = Base64URL.encode(SecureRandom.bytes(count: 16))
       if forged == requestState { forged += "x" }
       return .respond(redirect(redirectURI, [("code", code), ("state", forged)]))
     }

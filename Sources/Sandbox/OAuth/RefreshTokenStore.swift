@@ -1,3 +1,4 @@
+import Basics
 import Databricks
 
 /// Live refresh tokens, rotated on every use as Databricks documents for U2M apps (facts §2.3).
@@ -38,7 +39,7 @@ struct RefreshTokenStore {
 
   /// Stores `grant` under a fresh token (`sbxrt-` and 43 base64url characters) and returns the token.
   mutating func issue(_ grant: Grant) -> String {
-    let token = "sbxrt-" + Base64URL.encode(PKCE.randomBytes(count: 32))
+    let token = "sbxrt-" + Base64URL.encode(SecureRandom.bytes(count: 32))
     live[token] = grant
     return token
   }

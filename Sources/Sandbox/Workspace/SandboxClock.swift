@@ -1,5 +1,5 @@
+import Basics
 package import Foundation
-import JSONRPC
 
 /// The workspace's time: the real clock plus an offset that tests move forward to expire tokens without waiting.
 package final class SandboxClock: Sendable {

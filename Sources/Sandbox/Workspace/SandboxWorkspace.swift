@@ -1,6 +1,6 @@
+import Basics
 import Foundation
 import JSON
-import JSONRPC
 
 /// The emulated Databricks workspace: authenticates each `/api/` call and routes it to the handlers in `Routes/`,
 /// and serves the OAuth endpoints under `/oidc/` (``OIDCRoutes``).

@@ -1,3 +1,4 @@
+import Basics
 import Databricks
 import Foundation
 import JSONRPC

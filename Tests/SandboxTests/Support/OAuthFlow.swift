@@ -1,3 +1,4 @@
+import Basics
 import Databricks
 import Foundation
 import JSON
@@ -30,7 +31,7 @@ struct OAuthFlow {
   var redirectURI = "http://localhost:8020"
   var scope = "offline_access all-apis"
   let verifier = PKCE.randomVerifier()
-  let state = Base64URL.encode(PKCE.randomBytes(count: 16))
+  let state = Base64URL.encode(SecureRandom.bytes(count: 16))
 
   init(_ sandbox: DatabricksSandbox, _ client: SandboxClient) {
     self.sandbox = sandbox
