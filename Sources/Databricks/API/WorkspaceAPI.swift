@@ -1,7 +1,8 @@
 import Foundation
 import JSON
 
-/// The workspace endpoints brickauth uses, typed, for one host and credential (facts §4).
+/// The workspace endpoints brickauth uses (Token API, Token Management, Workspace Conf, SCIM `Me`), typed, for one
+/// host and credential.
 ///
 /// ```swift
 /// let api = WorkspaceAPI(client: client, host: profile.host, bearer: token)
@@ -112,7 +113,7 @@ package struct WorkspaceAPI: Sendable {
     try await client.send(request, host: host, bearer: bearer)
   }
 
-  /// `{"token_infos": [...]}`, or `{}` when the list is empty (proto3 JSON omits empty lists, facts §9).
+  /// `{"token_infos": [...]}`, or `{}` when the list is empty (Databricks' proto3 JSON omits empty repeated fields).
   ///
   /// Decoded one element at a time: a workspace can have tens of thousands of tokens, and holding the parsed tree of
   /// the whole answer next to the result more than doubled the memory a listing needs.

@@ -1,7 +1,7 @@
 import Foundation
 import JSON
 
-/// The OAuth/OIDC endpoints of the workspace and of its account (facts §2.1): discovery, authorize and token.
+/// The OAuth/OIDC endpoints of the workspace and of its account: discovery, authorize and token.
 ///
 /// They are unauthenticated, as on real workspaces: a client reaches them before it has any credential.
 enum OIDCRoutes {
@@ -29,7 +29,7 @@ enum OIDCRoutes {
 
   /// `GET <issuer>/.well-known/oauth-authorization-server`: RFC 8414 metadata.
   ///
-  /// The SDKs read only `authorization_endpoint` and `token_endpoint` (facts §2.1). The other members describe what
+  /// The SDKs read only `authorization_endpoint` and `token_endpoint`. The other members describe what
   /// this sandbox actually does; real workspaces send more (a JWKS, more grant types and scopes), which no client
   /// of ours needs.
   static func discovery(issuer: OIDCIssuer, base: String) -> HTTPResponse {

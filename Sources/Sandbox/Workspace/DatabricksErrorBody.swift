@@ -1,6 +1,6 @@
 package import JSON
 
-/// An error answer in the shapes real workspaces send (facts §4.5, §9).
+/// An error answer in the shapes real workspaces send: `{"error_code", "message"}`.
 ///
 /// Most APIs put a string code in `error_code`; the authentication layer in front of them puts the integer HTTP
 /// status there instead, which clients must tolerate, so ``errorCode`` is a `JSONValue`.

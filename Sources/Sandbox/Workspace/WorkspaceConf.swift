@@ -1,6 +1,6 @@
 import JSON
 
-/// The workspace settings behind `/api/2.0/workspace-conf`: a flat map of strings, as on the wire (facts §4.3).
+/// The workspace settings behind `/api/2.0/workspace-conf`: a flat map of strings, as on the wire.
 ///
 /// Only the two token-policy keys exist here. Values keep the exact string that was set (`"TRUE"` comes back as
 /// `"TRUE"`); `""` erases a key back to its default: no lifetime cap (`""`), tokens enabled (`"true"`).

@@ -1,6 +1,6 @@
 import JSON
 
-/// SCIM `Me`: who the credential belongs to; the SDKs' and CLI's cheap validity check (facts §4.4).
+/// SCIM `Me`: who the credential belongs to; the SDKs' and CLI's cheap validity check.
 enum SCIMRoutes {
   /// `GET /api/2.0/preview/scim/v2/Me`
   static func me(_ call: APICall, _ state: inout WorkspaceState) throws(DatabricksErrorBody) -> HTTPResponse {

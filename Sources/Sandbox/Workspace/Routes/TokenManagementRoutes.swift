@@ -1,6 +1,6 @@
 import JSON
 
-/// Token Management API: every token of the workspace, for admins only (facts §4.2).
+/// Token Management API (`/api/2.0/token-management/...`): every token of the workspace, for admins only.
 enum TokenManagementRoutes {
   private static let adminOnly = "Only workspace admins can use the token management API."
 

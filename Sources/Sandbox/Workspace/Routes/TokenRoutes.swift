@@ -1,6 +1,6 @@
 import JSON
 
-/// Token API 2.0: the caller's own personal access tokens (facts §4.1).
+/// Token API 2.0 (`/api/2.0/token/...`): the caller's own personal access tokens.
 enum TokenRoutes {
   /// `POST /api/2.0/token/create`
   static func create(_ call: APICall, _ state: inout WorkspaceState) throws(DatabricksErrorBody) -> HTTPResponse {

@@ -1,7 +1,7 @@
 import Foundation
 import JSON
 
-/// Workspace Conf: the token policy settings as a flat map of strings (facts §4.3).
+/// Workspace Conf: the token policy settings as a flat map of strings.
 enum WorkspaceConfRoutes {
   /// `GET /api/2.0/workspace-conf?keys=a,b`. Any caller may read the settings; only changing them needs an admin.
   static func get(_ call: APICall, _ state: inout WorkspaceState) throws(DatabricksErrorBody) -> HTTPResponse {
