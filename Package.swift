@@ -29,7 +29,10 @@ let package = Package(
         "Sandbox",
         "Server",
       ],
-      swiftSettings: globalSwiftSettings
+      swiftSettings: globalSwiftSettings,
+      plugins: [
+        "BuildCommit"
+      ]
     ),
 
     // MARK: brickauth-bench
@@ -55,6 +58,12 @@ let package = Package(
         "Basics"
       ],
       swiftSettings: globalSwiftSettings
+    ),
+
+    // MARK: BuildCommit (the commit `brickauth --version` names; Plugins/BuildCommit)
+    .plugin(
+      name: "BuildCommit",
+      capability: .buildTool()
     ),
 
     // MARK: Databricks
