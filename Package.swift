@@ -60,10 +60,11 @@ let package = Package(
       swiftSettings: globalSwiftSettings
     ),
 
-    // MARK: BuildCommit (the commit `brickauth --version` names; Plugins/BuildCommit)
+    // MARK: BuildCommit (the commit `brickauth --version` names)
     .plugin(
       name: "BuildCommit",
-      capability: .buildTool()
+      capability: .buildTool(),
+      path: "Sources/BuildCommit"
     ),
 
     // MARK: Databricks

@@ -9,7 +9,7 @@ import PackagePlugin
 /// rewrites the generated file only when the commit changed.
 @main struct BuildCommitPlugin: BuildToolPlugin {
   func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
-    let script = context.package.directoryURL.appending(path: "Plugins/BuildCommit/write-build-commit.sh")
+    let script = context.package.directoryURL.appending(path: "Sources/BuildCommit/write-build-commit.sh")
     let output = context.pluginWorkDirectoryURL.appending(path: "Generated")
     return [
       .prebuildCommand(
