@@ -63,6 +63,7 @@ let package = Package(
       dependencies: [
         "Basics",
         "JSON",
+        "LoopbackHTTP",
       ],
       swiftSettings: globalSwiftSettings
     ),
@@ -73,6 +74,7 @@ let package = Package(
         "Databricks",
         "JSON",
         "JSONRPC",
+        "LoopbackHTTP",
         "TestSupport",
       ],
       swiftSettings: globalSwiftSettings
@@ -124,13 +126,29 @@ let package = Package(
       swiftSettings: globalSwiftSettings
     ),
 
+    // MARK: LoopbackHTTP
+    .target(
+      name: "LoopbackHTTP",
+      dependencies: [
+        "Basics"
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+    .testTarget(
+      name: "LoopbackHTTPTests",
+      dependencies: [
+        "LoopbackHTTP"
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+
     // MARK: Sandbox
     .target(
       name: "Sandbox",
       dependencies: [
         "Basics",
-        "Databricks",
         "JSON",
+        "LoopbackHTTP",
       ],
       swiftSettings: globalSwiftSettings
     ),
@@ -140,6 +158,7 @@ let package = Package(
         "Basics",
         "Databricks",
         "JSON",
+        "LoopbackHTTP",
         "Sandbox",
       ],
       swiftSettings: globalSwiftSettings

@@ -3,7 +3,7 @@ import JSON
 import Sandbox
 import Testing
 
-/// Credentials on `/api/` calls, with the exact status codes and bodies real workspaces send (facts §9).
+/// Credentials on `/api/` calls, with the exact status codes and bodies real workspaces send.
 @Suite(.timeLimit(.minutes(1))) struct AuthenticationTests {
   private let me = "/api/2.0/preview/scim/v2/Me"
 

@@ -1,9 +1,9 @@
 import JSON
+import LoopbackHTTP
 
-/// An OAuth 2.0 token endpoint error (RFC 6749 §5.2): `{"error", "error_description"}`, the shape the Go SDK reads
-/// (facts §2.3).
+/// An OAuth 2.0 token endpoint error (RFC 6749 §5.2): `{"error", "error_description"}`, the shape the Go SDK reads.
 ///
-/// Only the invalid refresh token body is known from real workspaces (facts §9); the descriptions of the others are
+/// Only the invalid refresh token body is known from real workspaces; the descriptions of the others are
 /// the sandbox's own, worded like common authorization servers, so clients should key on `error`.
 struct OAuthErrorBody: Error, Equatable {
   var status: Int
