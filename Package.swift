@@ -73,6 +73,7 @@ let package = Package(
       dependencies: [
         "Basics",
         "JSON",
+        "LoopbackHTTP",
       ],
       swiftSettings: globalSwiftSettings
     ),
@@ -83,6 +84,7 @@ let package = Package(
         "Databricks",
         "JSON",
         "JSONRPC",
+        "LoopbackHTTP",
         "TestSupport",
       ],
       swiftSettings: globalSwiftSettings
@@ -134,13 +136,29 @@ let package = Package(
       swiftSettings: globalSwiftSettings
     ),
 
+    // MARK: LoopbackHTTP
+    .target(
+      name: "LoopbackHTTP",
+      dependencies: [
+        "Basics"
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+    .testTarget(
+      name: "LoopbackHTTPTests",
+      dependencies: [
+        "LoopbackHTTP"
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+
     // MARK: Sandbox
     .target(
       name: "Sandbox",
       dependencies: [
         "Basics",
-        "Databricks",
         "JSON",
+        "LoopbackHTTP",
       ],
       swiftSettings: globalSwiftSettings
     ),
@@ -150,6 +168,7 @@ let package = Package(
         "Basics",
         "Databricks",
         "JSON",
+        "LoopbackHTTP",
         "Sandbox",
       ],
       swiftSettings: globalSwiftSettings

@@ -1,4 +1,5 @@
 import JSON
+import LoopbackHTTP
 
 /// An OAuth 2.0 token endpoint error (RFC 6749 §5.2): `{"error", "error_description"}`, the shape the Go SDK reads.
 ///

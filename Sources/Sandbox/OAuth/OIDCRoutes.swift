@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import LoopbackHTTP
 
 /// The OAuth/OIDC endpoints of the workspace and of its account: discovery, authorize and token.
 ///
@@ -11,9 +12,9 @@ enum OIDCRoutes {
     endpoint: OIDCIssuer.Endpoint,
     now: Date,
     state: inout WorkspaceState
-  ) -> HTTPServer.Reply.Action {
+  ) -> HTTPReply.Action {
     if case .account(let id) = issuer, id != state.oauth.accountID {
-      return .respond(DatabricksErrorBody.resourceDoesNotExist("Account \(id) does not exist.").response)
+      return .respond(SandboxErrorResponse.resourceDoesNotExist("Account \(id) does not exist.").response)
     }
     switch (request.method, endpoint) {
     case ("GET", .discovery):
@@ -23,7 +24,7 @@ enum OIDCRoutes {
     case ("POST", .token):
       return .respond(TokenEndpoint.token(request, issuer: issuer, now: now, state: &state))
     default:
-      return .respond(DatabricksErrorBody.endpointNotFound(method: request.method, path: request.path).response)
+      return .respond(SandboxErrorResponse.endpointNotFound(method: request.method, path: request.path).response)
     }
   }
 

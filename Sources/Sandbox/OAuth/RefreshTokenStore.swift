@@ -1,5 +1,4 @@
 import Basics
-import Databricks
 
 /// Live refresh tokens, rotated on every use as Databricks documents for U2M apps ("single-use refresh tokens").
 ///

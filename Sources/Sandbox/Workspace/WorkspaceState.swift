@@ -42,7 +42,7 @@ struct WorkspaceState {
   ///
   /// A PAT also records its `last_used_day`. While tokens are disabled a valid PAT is refused as well, because
   /// disabling tokens turns off their use, not only their creation.
-  mutating func authenticate(authorization: String?, now: Date, requestID: String) throws(DatabricksErrorBody)
+  mutating func authenticate(authorization: String?, now: Date, requestID: String) throws(SandboxErrorResponse)
     -> SandboxPrincipal
   {
     guard let bearer = Self.bearerToken(authorization) else { throw .credentialNotSent(requestID: requestID) }
@@ -74,7 +74,7 @@ struct WorkspaceState {
     lifetimeSeconds: Int64?,
     comment: String,
     now: Date
-  ) throws(DatabricksErrorBody) -> TokenRecord {
+  ) throws(SandboxErrorResponse) -> TokenRecord {
     guard conf.tokensEnabled else { throw .tokensDisabled }
     if let lifetimeSeconds, lifetimeSeconds <= 0 {
       throw .invalidParameterValue("requirement failed: Invalid timeout: \(lifetimeSeconds)")

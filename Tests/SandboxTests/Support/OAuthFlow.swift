@@ -2,6 +2,7 @@ import Basics
 import Databricks
 import Foundation
 import JSON
+import LoopbackHTTP
 import Sandbox
 import Testing
 
