@@ -30,14 +30,19 @@ package struct PlantedFIFO: Sendable {
   package func bounded<T>(seconds: Double = 3, _ body: () async throws -> T) async throws -> T {
     let state = Locked((finished: false, released: false))
     let path = path
+    // The writer opens under the lock (a non-blocking open), so a reader it wakes cannot look at `released`
+    // before it is set.
     @Sendable func release() {
-      guard !state.withLock({ $0.finished }) else { return }
-      let fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
-      if fd >= 0 {
-        state.withLock { $0.released = true }
-        close(fd)
+      let done = state.withLock { state in
+        guard !state.finished else { return true }
+        let fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+        if fd >= 0 {
+          state.released = true
+          close(fd)
+        }
+        return false
       }
-      DispatchQueue.global().asyncAfter(deadline: .now() + 0.1, execute: release)
+      if !done { DispatchQueue.global().asyncAfter(deadline: .now() + 0.1, execute: release) }
     }
     DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: release)
     let result: Result<T, any Error>
