@@ -1,3 +1,4 @@
+import Databricks
 import Foundation
 import JSON
 import TestSupport
@@ -120,6 +121,42 @@ import Testing
     try await ScratchDirectory.with { directory in
       let result = try #require(try await server(directory, tokenCache: "{not json").call("listProfiles")["result"])
       #expect(result["profiles"]?.arrayValue?[1]["credential"] == ["kind": "oauth", "cached": false])
+    }
+  }
+
+  /// A FIFO at the config would block `open` on a thread of the shared pool until some writer came: nothing else
+  /// (not even `ping`) would be answered. It is refused at once, and the service keeps serving.
+  @Test func aFIFOAtTheConfigIsConfigInvalidAtOnce() async throws {
+    try await ScratchDirectory.with { directory in
+      let server = try server(directory, config: nil)
+      let path = directory.appendingPathComponent(".databrickscfg").path
+      let fifo = try PlantedFIFO(at: path)
+      let error = try #require(try await fifo.bounded { try await server.call("listProfiles") }["error"])
+      #expect(error["data"]?["kind"] == "config_invalid")
+      #expect(error["data"]?["path"] == .string(path))
+      #expect(error["message"] == .string("Cannot read the config file \(path): not a regular file"))
+      #expect(try await fifo.bounded { try await server.call("ping", id: 2) }["result"] == [:])
+    }
+  }
+
+  /// A FIFO at the token cache hides cached tokens from the listing, and a request that needs one is
+  /// `config_invalid`, both at once.
+  @Test func aFIFOAtTheTokenCacheIsRefusedAtOnce() async throws {
+    try await ScratchDirectory.with { directory in
+      let server = try server(directory, tokenCache: nil)
+      let path = TokenCacheStore.defaultPath(home: directory.path)
+      try FileManager.default.createDirectory(
+        atPath: AtomicFileWriter.directory(of: path),
+        withIntermediateDirectories: true
+      )
+      let fifo = try PlantedFIFO(at: path)
+      let listed = try #require(try await fifo.bounded { try await server.call("listProfiles") }["result"])
+      #expect(listed["profiles"]?.arrayValue?[1]["credential"] == ["kind": "oauth", "cached": false])
+      let error = try #require(
+        try await fifo.bounded { try await server.call("getToken", id: 2, params: ["profile": "dev"]) }["error"]
+      )
+      #expect(error["data"]?["kind"] == "config_invalid")
+      #expect(error["data"]?["path"] == .string(path))
     }
   }
 

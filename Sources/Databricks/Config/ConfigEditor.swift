@@ -3,6 +3,13 @@
 /// file is copied to `<file>.bak` first, the new bytes replace it atomically with mode 0600, and the whole
 /// read-modify-write holds `flock` on `<file>.lock` so concurrent writers never lose each other's edits.
 ///
+/// The config itself may be a symlink (a dotfiles repository): it is read and written through the link. Its
+/// siblings never are, since whoever can write next to the config could plant them: `<file>.bak` is written like the
+/// config (temporary file and `rename`), which replaces a planted link instead of writing the old config, token
+/// included, through it; a `<file>.lock` that is a link or not a regular file makes the edit fail
+/// (``ConfigError/writeFailed(_:)``). A FIFO, device or directory at the config, or a config over 16 MiB, is
+/// ``ConfigError/unreadable(_:)`` at once (see ``FileContents``).
+///
 /// ```swift
 /// try await ConfigEditor.edit(path) { document throws(INIEditError) in
 ///   try document.set("host", to: "https://example.cloud.databricks.com", in: "dev")
@@ -52,7 +59,7 @@ package enum ConfigEditor {
     guard new != old else { return ConfigFile(path: path, document: document) }
     do {
       if let old { try AtomicFileWriter.write(old, to: "\(path).bak") }
-      try AtomicFileWriter.write(new, to: path)
+      try AtomicFileWriter.write(new, to: path, followingSymlink: true)
     } catch {
       throw .writeFailed(error)
     }

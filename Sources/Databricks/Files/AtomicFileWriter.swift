@@ -6,18 +6,26 @@
 
 /// Replaces a file's contents so that every reader sees either the old bytes or the new ones, never a torn mix.
 ///
-/// The bytes go to a temporary file in the same directory (so `rename` stays on one filesystem), are flushed with
-/// `fsync`, and the temporary file is renamed over the target. A symlinked target (dotfile managers link
-/// `~/.databrickscfg`) is resolved first, so the link stays a link and its target gets the new bytes.
+/// The bytes go to a temporary file in the same directory (so `rename` stays on one filesystem), created with
+/// `O_EXCL | O_NOFOLLOW` under a random name (so it is always a new file of ours, never something planted),
+/// flushed with `fsync`, and renamed over the target. `rename` replaces whatever is at the target, a planted link
+/// included, without following it. Only a caller that asks for it (`followingSymlink`, for the config and the token
+/// cache, which dotfile managers link) has a symlinked target resolved first, so the link stays a link and its target
+/// gets the new bytes; a sibling such as `<config>.bak` never does.
 package enum AtomicFileWriter {
   /// Writes `bytes` to `path` with `permissions` (0600 by default: these files hold credentials).
-  package static func write(_ bytes: [UInt8], to path: String, permissions: Int = 0o600) throws(FileError) {
+  package static func write(
+    _ bytes: [UInt8],
+    to path: String,
+    permissions: Int = 0o600,
+    followingSymlink: Bool = false
+  ) throws(FileError) {
     let mode = mode_t(permissions)
-    let target = resolvedTarget(path)
+    let target = followingSymlink ? resolvedTarget(path) : path
     let directory = Self.directory(of: target)
     let name = String(target.split(separator: "/").last ?? "file")
     let temporary = "\(directory)/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
     guard fd >= 0 else { throw .errno(target, "cannot create a temporary file") }
     var failure: FileError?
     if !writeAll(fd, bytes) {

@@ -18,6 +18,10 @@ package struct FileLock {
 
   /// Runs `body` while holding the lock on `lockPath` (created with 0600 if missing).
   ///
+  /// The lock file sits next to the file it guards, where others may be able to write, so it is opened without
+  /// following a link (`O_CREAT` through a planted link would create or open the file it names) and must be a
+  /// regular file: a link, a FIFO or a directory there is ``FileLockError/unavailable(_:)``.
+  ///
   /// `body` runs in the caller's isolation (`isolation`), so an actor can pass a closure that uses its own state.
   /// - Throws: ``FileLockError/timedOut`` when another holder keeps the lock past `timeoutSeconds`.
   @discardableResult
@@ -39,8 +43,18 @@ package struct FileLock {
   }
 
   static func acquire(_ lockPath: String, timeoutSeconds: Double) async throws -> FileLock {
-    let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-    guard fd >= 0 else { throw FileLockError.unavailable(FileError.errno(lockPath, "cannot open the lock file")) }
+    let fd: Int32
+    do throws(FileError) {
+      let opened = try RegularFile.open(
+        lockPath,
+        flags: O_RDWR | O_CREAT | O_NOFOLLOW,
+        action: "cannot open the lock file"
+      )
+      guard let opened else { throw .errno(lockPath, "cannot open the lock file") }
+      fd = opened.fd
+    } catch {
+      throw FileLockError.unavailable(error)
+    }
     let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
     var pause = Duration.milliseconds(1)
     while flock(fd, LOCK_EX | LOCK_NB) != 0 {

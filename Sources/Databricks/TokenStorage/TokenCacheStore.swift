@@ -9,6 +9,12 @@
 /// rotated (single-use) refresh token is never sent twice by two of them. What it cannot buy: a CLI process writing
 /// at the same moment may still replace the file with a copy that lacks our change (last `rename` wins, as between
 /// two CLI processes). Both sides rename a complete file into place, so no reader ever sees a torn file.
+///
+/// ## What is at the path
+/// Every read, cached or fresh under the lock, goes through ``FileContents``: a FIFO, a device, a directory or a file
+/// over 16 MiB at the cache's path is refused at once (``TokenCacheError/unreadable(_:)``), never waited on or read
+/// whole. The cache itself may be a symlink and is written through it, as the config is; the lock file never is
+/// followed (see ``FileLock``).
 package actor TokenCacheStore {
   package nonisolated let path: String
   private var cache = StampedFileCache<TokenCacheFile, TokenCacheError>()
@@ -96,7 +102,7 @@ package actor TokenCacheStore {
       if let write, write != current.file {
         let bytes = write.bytes
         do throws(FileError) {
-          try AtomicFileWriter.write(bytes, to: path, permissions: 0o600)
+          try AtomicFileWriter.write(bytes, to: path, followingSymlink: true)
         } catch {
           throw TokenCacheUpdateError.writeFailed(error)
         }

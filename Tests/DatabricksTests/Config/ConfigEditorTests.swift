@@ -115,6 +115,63 @@ import Testing
     }
   }
 
+  // MARK: Files planted next to the config
+
+  /// Whoever can write next to the config (a shared or sticky directory) can plant `<config>.bak` as a link to a
+  /// file of the user's: the backup must replace the link, never write the old config (token included) through it.
+  @Test func replacesAPlantedBackupLinkInsteadOfWritingThroughIt() async throws {
+    try await ScratchDirectory.with { directory in
+      let path = directory.appendingPathComponent("cfg").path
+      let victim = directory.appendingPathComponent("victim").path
+      try "precious\n".write(toFile: victim, atomically: true, encoding: .utf8)
+      try "[a]\ntoken = old\n".write(toFile: path, atomically: true, encoding: .utf8)
+      try FileManager.default.createSymbolicLink(atPath: path + ".bak", withDestinationPath: victim)
+      try await ConfigEditor.edit(path) { document throws(INIEditError) in try document.set("token", to: "new", in: "a")
+      }
+      #expect(try contents(victim) == "precious\n")
+      let backup = try FileManager.default.attributesOfItem(atPath: path + ".bak")
+      #expect(backup[.type] as? FileAttributeType == .typeRegular)
+      #expect(try contents(path + ".bak") == "[a]\ntoken = old\n")
+      #expect(try permissions(path + ".bak") == 0o600)
+      #expect(try contents(path) == "[a]\ntoken = new\n")
+    }
+  }
+
+  @Test func refusesALockFileThatIsALinkOrAFIFO() async throws {
+    try await ScratchDirectory.with { directory in
+      let path = directory.appendingPathComponent("cfg").path
+      let lock = path + ".lock"
+      let victim = directory.appendingPathComponent("victim").path
+      try "[a]\n".write(toFile: path, atomically: true, encoding: .utf8)
+      func edit() async throws {
+        try await ConfigEditor.edit(path) { document throws(INIEditError) in try document.set("b", to: "c", in: "a") }
+      }
+      try FileManager.default.createSymbolicLink(atPath: lock, withDestinationPath: victim)
+      await #expect(throws: ConfigError.writeFailed(FileError(path: lock, reason: "a symbolic link (not followed)"))) {
+        try await edit()
+      }
+      #expect(!FileManager.default.fileExists(atPath: victim))
+      try FileManager.default.removeItem(atPath: lock)
+      let fifo = try PlantedFIFO(at: lock)
+      await #expect(throws: ConfigError.writeFailed(FileError(path: lock, reason: "not a regular file"))) {
+        try await fifo.bounded { try await edit() }
+      }
+      #expect(try contents(path) == "[a]\n")
+    }
+  }
+
+  @Test func refusesAFIFOAtTheConfigWithoutWaitingForAWriter() async throws {
+    try await ScratchDirectory.with { directory in
+      let path = directory.appendingPathComponent("cfg").path
+      let fifo = try PlantedFIFO(at: path)
+      await #expect(throws: ConfigError.unreadable(FileError(path: path, reason: "not a regular file"))) {
+        try await fifo.bounded {
+          try await ConfigEditor.edit(path) { document throws(INIEditError) in try document.set("b", to: "c", in: "a") }
+        }
+      }
+    }
+  }
+
   /// The bytes of `path`, exactly.
   func bytes(_ path: String) throws -> [UInt8] {
     Array(try #require(FileManager.default.contents(atPath: path)))

@@ -44,4 +44,36 @@ import Testing
       }
     }
   }
+  /// Opening a FIFO for reading waits for a writer: the store must refuse it at once instead of parking a thread.
+  @Test func refusesAFIFOWithoutWaitingForAWriter() async throws {
+    try await ScratchDirectory.with { directory in
+      let path = directory.appendingPathComponent("cfg").path
+      let fifo = try PlantedFIFO(at: path)
+      let store = ConfigStore(path: path)
+      await #expect(throws: ConfigError.unreadable(FileError(path: path, reason: "not a regular file"))) {
+        try await fifo.bounded { try await store.current() }
+      }
+    }
+  }
+
+  @Test func refusesADeviceBehindASymlinkedConfig() async throws {
+    try await ScratchDirectory.with { directory in
+      let path = directory.appendingPathComponent("cfg").path
+      try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "/dev/zero")
+      await #expect(throws: ConfigError.unreadable(FileError(path: path, reason: "not a regular file"))) {
+        try await ConfigStore(path: path).current()
+      }
+    }
+  }
+
+  @Test func refusesAFileOverTheSizeLimitWithoutReadingIt() async throws {
+    try await ScratchDirectory.with { directory in
+      let path = directory.appendingPathComponent("cfg").path
+      #expect(FileManager.default.createFile(atPath: path, contents: nil))
+      try FileHandle(forWritingAtPath: path)?.truncate(atOffset: UInt64(FileContents.sizeLimit + 1))
+      await #expect(throws: ConfigError.unreadable(FileError(path: path, reason: "larger than 16 MiB"))) {
+        try await ConfigStore(path: path).current()
+      }
+    }
+  }
 }

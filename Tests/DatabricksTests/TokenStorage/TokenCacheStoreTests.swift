@@ -240,6 +240,49 @@ import Testing
     }
   }
 
+  // MARK: What is at the path is not a plain file
+
+  /// A FIFO, a directory or a huge file at the cache's path is refused at once, by readers and writers alike.
+  @Test func refusesAFIFOADirectoryOrAHugeFileAtTheCachePath() async throws {
+    try await ScratchDirectory.with { directory in
+      let path = directory.appendingPathComponent("token-cache.json").path
+      let notRegular = FileError(path: path, reason: "not a regular file")
+      let fifo = try PlantedFIFO(at: path)
+      await #expect(throws: TokenCacheError.unreadable(notRegular)) {
+        try await fifo.bounded { try await TokenCacheStore(path: path).current() }
+      }
+      await #expect(throws: TokenCacheUpdateError.unusable(path: path, reason: .unreadable(notRegular))) {
+        try await fifo.bounded { try await TokenCacheStore(path: path).update { $0.remove(keys: ["dev"]) } }
+      }
+      try FileManager.default.removeItem(atPath: path)
+      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+      await #expect(throws: TokenCacheError.unreadable(notRegular)) { try await TokenCacheStore(path: path).current() }
+      try FileManager.default.removeItem(atPath: path)
+      #expect(FileManager.default.createFile(atPath: path, contents: nil))
+      try FileHandle(forWritingAtPath: path)?.truncate(atOffset: UInt64(FileContents.sizeLimit + 1))
+      await #expect(throws: TokenCacheError.unreadable(FileError(path: path, reason: "larger than 16 MiB"))) {
+        try await TokenCacheStore(path: path).current()
+      }
+    }
+  }
+
+  /// A lock file planted as a link would have `open(O_CREAT)` create or open whatever it names.
+  @Test func refusesALockFileThatIsALink() async throws {
+    try await ScratchDirectory.with { directory in
+      let path = directory.appendingPathComponent("token-cache.json").path
+      let victim = directory.appendingPathComponent("victim").path
+      try FileManager.default.createSymbolicLink(atPath: path + ".lock", withDestinationPath: victim)
+      let refused = TokenCacheUpdateError.lockFailed(
+        FileError(path: path + ".lock", reason: "a symbolic link (not followed)")
+      )
+      await #expect(throws: refused) {
+        try await TokenCacheStore(path: path).update { $0.set(Self.entry("a"), forKeys: ["dev"]) }
+      }
+      #expect(!FileManager.default.fileExists(atPath: victim))
+      #expect(!FileManager.default.fileExists(atPath: path))
+    }
+  }
+
   /// An actor can hand `withLock` and `update` closures that use its own state: they run in its isolation.
   actor Refresher {
     let store: TokenCacheStore
