@@ -1,9 +1,8 @@
 import Basics
-import Databricks
 import Foundation
 import Testing
 
-/// SHA-256 against FIPS 180-4 / NIST vectors, digests at the padding boundaries, incremental feeding, and PKCE.
+/// SHA-256 against FIPS 180-4 / NIST vectors, digests at the padding boundaries, incremental feeding.
 @Suite struct SHA256Tests {
   private static func hex(_ bytes: [UInt8]) -> String {
     bytes.map { String(format: "%02x", $0) }.joined()
@@ -111,50 +110,5 @@ import Testing
     let hasher = SHA256()
     let digest = await Task.detached { hasher.finalize() }.value
     #expect(Self.hex(digest) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-  }
-
-  // MARK: PKCE
-
-  /// RFC 7636 Appendix B.
-  @Test func rfc7636AppendixB() {
-    let randomBytes: [UInt8] = [
-      116, 24, 223, 180, 151, 153, 224, 37, 79, 250, 96, 125, 216, 173, 187, 186, 22, 212, 37, 77, 105, 214, 191, 240,
-      91, 88, 5, 88, 83, 132, 141, 121,
-    ]
-    let verifier = PKCE.verifier(randomBytes: randomBytes)
-    #expect(verifier == "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
-    #expect(PKCE.challenge(for: verifier) == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
-  }
-
-  @Test func verifiersAreEightySixUnpaddedBase64URLCharacters() {
-    let verifier = PKCE.randomVerifier()
-    #expect(verifier.count == 86)
-    #expect(verifier.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
-    #expect(PKCE.randomVerifier() != verifier)
-    let challenge = PKCE.challenge(for: verifier)
-    #expect(challenge.count == 43)
-    #expect(Base64URL.decode(challenge) == SHA256.hash(verifier.utf8))
-    #expect(PKCE.method == "S256")
-  }
-
-  @Test(arguments: [
-    ([UInt8](), ""),
-    ([0xFB], "-w"),
-    ([0xFF, 0xFF], "__8"),
-    ([0x66, 0x6F, 0x6F], "Zm9v"),
-    ([0x3E, 0x3F, 0xFE, 0xFF], "Pj_-_w"),
-  ])
-  func base64URLRoundTrips(_ bytes: [UInt8], _ text: String) {
-    #expect(Base64URL.encode(bytes) == text)
-    #expect(Base64URL.decode(text) == bytes)
-  }
-
-  @Test(arguments: ["Pj/+/w", "a", "Zm9v!", "Zm 9v"])
-  func base64URLRejectsOtherText(_ text: String) {
-    #expect(Base64URL.decode(text) == nil)
-  }
-
-  @Test func base64URLToleratesPadding() {
-    #expect(Base64URL.decode("__8=") == [0xFF, 0xFF])
   }
 }
