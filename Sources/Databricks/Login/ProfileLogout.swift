@@ -6,6 +6,12 @@ package struct ProfileLogout: Sendable {
     package var profile: String
     package var removedCredentials: Bool
     package var deletedProfile: Bool
+
+    package init(profile: String, removedCredentials: Bool, deletedProfile: Bool) {
+      self.profile = profile
+      self.removedCredentials = removedCredentials
+      self.deletedProfile = deletedProfile
+    }
   }
 
   package var config: ConfigStore
