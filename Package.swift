@@ -29,7 +29,10 @@ let package = Package(
         "Sandbox",
         "Server",
       ],
-      swiftSettings: globalSwiftSettings
+      swiftSettings: globalSwiftSettings,
+      plugins: [
+        "BuildCommit"
+      ]
     ),
 
     // MARK: brickauth-bench
@@ -58,12 +61,20 @@ let package = Package(
       swiftSettings: globalSwiftSettings
     ),
 
+    // MARK: BuildCommit (the commit `brickauth --version` names)
+    .plugin(
+      name: "BuildCommit",
+      capability: .buildTool(),
+      path: "Sources/BuildCommit"
+    ),
+
     // MARK: Databricks
     .target(
       name: "Databricks",
       dependencies: [
         "Basics",
         "JSON",
+        "LoopbackHTTP",
       ],
       swiftSettings: globalSwiftSettings
     ),
@@ -74,6 +85,7 @@ let package = Package(
         "Databricks",
         "JSON",
         "JSONRPC",
+        "LoopbackHTTP",
         "TestSupport",
       ],
       swiftSettings: globalSwiftSettings
@@ -125,13 +137,29 @@ let package = Package(
       swiftSettings: globalSwiftSettings
     ),
 
+    // MARK: LoopbackHTTP
+    .target(
+      name: "LoopbackHTTP",
+      dependencies: [
+        "Basics"
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+    .testTarget(
+      name: "LoopbackHTTPTests",
+      dependencies: [
+        "LoopbackHTTP"
+      ],
+      swiftSettings: globalSwiftSettings
+    ),
+
     // MARK: Sandbox
     .target(
       name: "Sandbox",
       dependencies: [
         "Basics",
-        "Databricks",
         "JSON",
+        "LoopbackHTTP",
       ],
       swiftSettings: globalSwiftSettings
     ),
@@ -141,6 +169,7 @@ let package = Package(
         "Basics",
         "Databricks",
         "JSON",
+        "LoopbackHTTP",
         "Sandbox",
       ],
       swiftSettings: globalSwiftSettings

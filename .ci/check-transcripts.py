@@ -16,7 +16,7 @@ published schemas, so openrpc.json cannot drift from the server either.
   such values. Everything around a placeholder is still checked.
 - Results of test/* methods (served only with --test-methods, deliberately undocumented) are skipped. A result of any
   other method that openrpc.json does not describe is a violation.
-- Every error object must carry data.kind (string) and data.retryable (boolean) (CONTRACT.md section 7).
+- Every error object must carry data.kind (string) and data.retryable (boolean), as every brickauth error does.
 """
 import json
 import sys

@@ -74,6 +74,21 @@ package final class Connection: Sendable {
     }
   }
 
+  /// Handles what the framer delivered: a message, or the report of one it had to drop.
+  package func receive(_ event: LineFramer.Event) {
+    switch event {
+    case .line(let message): receive(message)
+    case .oversized: receiveOversizedMessage()
+    case .brokenFrame:
+      writer.write(
+        OutgoingMessage.error(
+          id: nil,
+          .parseError("Parse error: the frame's Content-Length is missing or does not match its body")
+        )
+      )
+    }
+  }
+
   /// A message over the size limit was discarded by the framer.
   package func receiveOversizedMessage() {
     writer.write(

@@ -16,6 +16,9 @@ package struct LineFramer {
     case line(ArraySlice<UInt8>)
     /// A message longer than the limit was dropped.
     case oversized
+    /// A frame whose header or declared length was wrong (LSP framing only): it was dropped, to be answered as a
+    /// parse error.
+    case brokenFrame
   }
 
   package let maxLineBytes: Int

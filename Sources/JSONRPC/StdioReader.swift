@@ -45,10 +45,7 @@ package final class StdioReader: Sendable {
     let beforeMessage = self.beforeMessage
     let emit: (LineFramer.Event) -> Void = { event in
       beforeMessage()
-      switch event {
-      case .line(let line): connection.receive(line)
-      case .oversized: connection.receiveOversizedMessage()
-      }
+      connection.receive(event)
     }
     while true {
       let count = FileDescriptorIO.read(fd, into: buffer)

@@ -1,6 +1,7 @@
 import Basics
 package import Foundation
 import JSON
+import LoopbackHTTP
 
 /// An emulated Databricks workspace on `http://127.0.0.1:<port>`, with controls for tests.
 ///
@@ -21,7 +22,7 @@ import JSON
 /// ```
 package final class DatabricksSandbox: Sendable {
   package let workspace: SandboxWorkspace
-  private let server: HTTPServer
+  private let server: LoopbackHTTPServer
   private let faults: Locked<FaultPlan>
   private let calls: Locked<[String: Int]>
   /// The `User-Agent` of the last request per `"METHOD /path"`.
@@ -29,15 +30,17 @@ package final class DatabricksSandbox: Sendable {
 
   /// Starts serving at once on a free loopback port.
   ///
-  /// - Throws: ``DatabricksErrorBody`` for an invalid `configuration.workspaceConf`, or a socket error.
+  /// - Throws: ``SandboxErrorResponse`` for an invalid `configuration.workspaceConf`, or a
+  ///   `LoopbackHTTPServerError`.
   package init(configuration: SandboxConfiguration = SandboxConfiguration()) throws {
     let workspace = try SandboxWorkspace(configuration: configuration)
     let faults = Locked(FaultPlan())
     let calls = Locked<[String: Int]>([:])
     let userAgents = Locked<[String: String]>([:])
     let control = SandboxControl(faults: faults, calls: calls, workspace: workspace)
-    server = try HTTPServer { request in
-      if let answer = control.answer(request) { return HTTPServer.Reply(.respond(answer)) }
+    // Enough connections for a benchmark's or a test's hundreds of concurrent requests.
+    server = try LoopbackHTTPServer(maxConnections: 1024) { request in
+      if let answer = control.answer(request) { return HTTPReply(.respond(answer)) }
       let path = request.path
       calls.withLock { $0[Self.callKey(request.method, path), default: 0] += 1 }
       userAgents.withLock { $0[Self.callKey(request.method, path)] = request.headers["User-Agent"] }
@@ -46,13 +49,13 @@ package final class DatabricksSandbox: Sendable {
       case .respond(let status, let body, let retryAfterSeconds)?:
         var response = HTTPResponse.json(body, status: status)
         if let retryAfterSeconds { response.headers.add("Retry-After", String(retryAfterSeconds)) }
-        return HTTPServer.Reply(.respond(response), delaySeconds: latency)
+        return HTTPReply(.respond(response), delaySeconds: latency)
       case .dropConnection?:
-        return HTTPServer.Reply(.dropConnection, delaySeconds: latency)
+        return HTTPReply(.dropConnection, delaySeconds: latency)
       case .delay(let seconds)?:
-        return HTTPServer.Reply(workspace.handle(request), delaySeconds: latency + seconds)
+        return HTTPReply(workspace.handle(request), delaySeconds: latency + seconds)
       case nil:
-        return HTTPServer.Reply(workspace.handle(request), delaySeconds: latency)
+        return HTTPReply(workspace.handle(request), delaySeconds: latency)
       }
     }
     self.workspace = workspace

@@ -10,7 +10,7 @@ package struct SandboxConfiguration: Sendable {
   /// The loopback ports `databricks-cli` may redirect to; `nil` allows every port (see ``OAuthApp``).
   package var redirectPorts: ClosedRange<UInt16>?
   /// Whether presenting an already rotated refresh token also revokes the live one descended from the same login,
-  /// as issue threads report of real workspaces (facts §2.3, unverified for `databricks-cli`). Off by default: the
+  /// as issue threads report of real workspaces (not confirmed for `databricks-cli`). Off by default: the
   /// rotated token is refused either way.
   package var refreshTokenReuseRevokesFamily = false
   /// Whether the host is a unified host: its host metadata (`/.well-known/databricks-config`) points OAuth at the

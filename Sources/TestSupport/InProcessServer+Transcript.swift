@@ -48,12 +48,7 @@ extension InProcessServer {
       browser: browser
     )
     let connection = server.connection
-    let deliver: (LineFramer.Event) -> Void = { event in
-      switch event {
-      case .line(let message): connection.receive(message)
-      case .oversized: connection.receiveOversizedMessage()
-      }
-    }
+    let deliver: (LineFramer.Event) -> Void = { event in connection.receive(event) }
     // The engine's own detection: newline framing, or LSP headers when the input starts with them.
     var decoder = MessageStreamDecoder(maxMessageBytes: maxMessageBytes)
     decoder.feed(Array(transcript.input.utf8), deliver)

@@ -17,7 +17,7 @@ import Server
 /// let created = try await world.server.call("createToken", params: ["comment": "ci"])
 /// ```
 package struct SandboxedServer: Sendable {
-  package let session: SandboxSession
+  package let session: SandboxHome
   package let server: InProcessServer
   package var sandbox: DatabricksSandbox { session.sandbox }
   /// Every call gets its own id: responses are matched by id, and an id may be reused only once answered.
@@ -33,7 +33,7 @@ package struct SandboxedServer: Sendable {
     loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts,
     mcpLoginWaitSeconds: Double? = nil
   ) throws {
-    session = try SandboxSession(configuration: configuration)
+    session = try SandboxHome(configuration: configuration)
     let client = RESTClient(
       userAgent: "brickauth-tests",
       requestTimeoutSeconds: requestTimeoutSeconds,

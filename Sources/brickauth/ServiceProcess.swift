@@ -25,10 +25,10 @@ enum ServiceProcess {
     dup2(STDERR_FILENO, STDOUT_FILENO)
 
     var environment = ProcessInfo.processInfo.environment
-    var sandbox: SandboxSession?
+    var sandbox: SandboxHome?
     if options.sandbox {
       do {
-        let session = try SandboxSession()
+        let session = try SandboxHome()
         environment = session.environment(replacing: environment)
         sandbox = session
         StderrLog.emit(

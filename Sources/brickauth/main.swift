@@ -17,7 +17,8 @@ if options.showHelp {
   exit(0)
 }
 if options.showVersion {
-  print("brickauth \(BrickauthVersion.current)")
+  // "brickauth 0.1.0 (commit abc1234)" from a git checkout, "brickauth 0.1.0" from a source tarball.
+  print("brickauth \(BrickauthVersion.current)" + (BuildCommit.shortHash.map { " (commit \($0))" } ?? ""))
   exit(0)
 }
 StderrLog.threshold = options.logLevel

@@ -146,6 +146,30 @@ import Testing
     #expect(process.stdout == "Content-Length: \(expected.utf8.count)\r\n\r\n\(expected)")
   }
 
+  /// A wrong `Content-Length` costs the client only that frame: it is answered as a parse error and the frames after
+  /// it are answered while the stream stays open, not lost until the end of input.
+  @Test func lspFramesAfterAWrongContentLengthAreAnswered() async throws {
+    let process = try BrickauthProcess.launch()
+    let ping = { (id: Int) in #"{"jsonrpc":"2.0","id":\#(id),"method":"ping"}"# }
+    let frame = { (body: String, length: Int) in "Content-Length: \(length)\r\n\r\n\(body)" }
+    process.send(frame(ping(1), 10) + frame(ping(2), ping(2).utf8.count), newline: false)
+    process.send(frame(ping(3), ping(3).utf8.count + 30) + frame(ping(4), ping(4).utf8.count), newline: false)
+    process.send("Content-Length: 99999999999999999999\r\n\r\n" + ping(5), newline: false)
+    process.send(frame(ping(6), ping(6).utf8.count), newline: false)
+    let deadline = Date(timeIntervalSinceNow: 20)
+    var answers: [JSONValue] = []
+    while answers.count < 5, Date() < deadline {
+      try await Task.sleep(nanoseconds: 20_000_000)
+      answers = Transcript.messages(in: process.stdout).compactMap { try? JSONParser.parse($0) }
+    }
+    process.closeStdin()
+    #expect(try await process.waitForExit() == 0)
+    #expect(Set(answers.compactMap { $0["result"] != nil ? $0["id"] : nil }) == [2, 4, 6])
+    let errors = answers.filter { $0["error"] != nil }
+    #expect(errors.count == 3)
+    #expect(errors.allSatisfy { $0["error"]?["code"] == -32700 && $0["id"] == .null })
+  }
+
   @Test func exitNotificationAfterShutdownExitsZeroAndWithoutItOne() async throws {
     let clean = try BrickauthProcess.launch()
     clean.send(#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#)

@@ -10,6 +10,7 @@ import Testing
       switch event {
       case .line(let bytes): out.append(String(decoding: bytes, as: UTF8.self))
       case .oversized: out.append("<oversized>")
+      case .brokenFrame: out.append("<broken frame>")
       }
     }
     for chunk in chunks { framer.feed(Array(chunk.utf8), emit) }

@@ -3,7 +3,8 @@ import JSON
 import Sandbox
 import Testing
 
-/// Credentials on `/api/` calls, with the exact status codes and bodies real workspaces send (facts §9).
+/// Credentials on `/api/` calls, with the exact status codes and bodies real workspaces send: 401 for no credential,
+/// 403 "Invalid access token." for a bad one, both with the integer HTTP status as `error_code`.
 @Suite(.timeLimit(.minutes(1))) struct AuthenticationTests {
   private let me = "/api/2.0/preview/scim/v2/Me"
 

@@ -5,7 +5,7 @@ import JSON
 import Sandbox
 import Testing
 
-/// The authorization code flow with PKCE, as `databricks auth login` runs it (facts §2.2), and everything the
+/// The authorization code flow with PKCE, as `databricks auth login` runs it, and everything the
 /// authorize and token endpoints refuse.
 @Suite(.timeLimit(.minutes(1))) struct OIDCAuthorizationCodeTests {
   private let me = "/api/2.0/preview/scim/v2/Me"

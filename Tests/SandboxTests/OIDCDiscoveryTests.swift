@@ -3,7 +3,7 @@ import JSON
 import Sandbox
 import Testing
 
-/// Discovery documents of the workspace and its account, and the 404s around them (facts §2.1).
+/// Discovery documents of the workspace and its account, and the 404s around them.
 @Suite(.timeLimit(.minutes(1))) struct OIDCDiscoveryTests {
   @Test func workspaceDiscoveryNamesTheWorkspaceEndpoints() async throws {
     try await withSandbox { sandbox, client in

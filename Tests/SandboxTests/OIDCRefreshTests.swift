@@ -4,7 +4,7 @@ import Sandbox
 import Testing
 
 /// Refresh tokens rotate on every use, access tokens expire on the sandbox clock, and every unusable refresh token
-/// gets the exact body real workspaces send (facts §2.3, §9).
+/// gets the exact body real workspaces send.
 @Suite(.timeLimit(.minutes(1))) struct OIDCRefreshTests {
   private let invalidRefreshToken = #"{"error":"invalid_request","error_description":"Refresh token is invalid"}"#
 

@@ -107,6 +107,6 @@ import Testing
       #expect(try await client.get(keys, token: sandbox.adminToken).status == 200)
     }
     configuration.workspaceConf = ["maxTokenLifetimeDays": "-3"]
-    #expect(throws: DatabricksErrorBody.self) { try DatabricksSandbox(configuration: configuration) }
+    #expect(throws: SandboxErrorResponse.self) { try DatabricksSandbox(configuration: configuration) }
   }
 }

@@ -15,9 +15,9 @@ import Testing
       var variables = Transcript.variables(home: home)
       var environment = ["HOME": home.path]
       // `--sandbox` runs in-process too: start one here and hand its URL and config to the transcript.
-      var session: SandboxSession?
+      var session: SandboxHome?
       if try Transcript.load(name, variables: variables).arguments.contains("--sandbox") {
-        let started = try SandboxSession(in: home)
+        let started = try SandboxHome(in: home)
         session = started
         variables.merge(Transcript.sandboxVariables(url: started.sandbox.baseURL, configFile: started.configFile)) {
           $1

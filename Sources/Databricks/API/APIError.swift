@@ -1,4 +1,5 @@
-/// A Databricks API call that failed, classified the way CONTRACT §7 needs it.
+/// A Databricks API call that failed, classified into the error kinds of the RPC errors (`auth_required`,
+/// `permission_denied`, `rate_limited`, … in `protocol/openrpc.json`), keeping the HTTP status and `error_code`.
 ///
 /// `message` is built from bounded, scrubbed text (see ``SecretScrubber``): an upstream message is kept because it
 /// is often the only useful explanation ("Requested token lifetime … exceeds …"), but never a credential.
@@ -85,6 +86,8 @@ package struct APIError: Error, Equatable, Sendable {
     )
   }
 
-  /// Messages of a 403 that mean "this credential is not valid" rather than "not allowed" (facts §9).
+  /// Messages of a 403 that mean "this credential is not valid" rather than "not allowed": real workspaces answer
+  /// an invalid, revoked or expired PAT with 403 "Invalid access token." and a bad OAuth token with 403 "Invalid
+  /// Token", while a missing permission is 403 `PERMISSION_DENIED`.
   static let badCredentialMessages = ["invalid access token", "invalid token", "jwt has expired", "token is expired"]
 }

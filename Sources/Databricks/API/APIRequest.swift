@@ -9,9 +9,9 @@ package struct APIRequest: Sendable, Equatable {
   /// A form body (`application/x-www-form-urlencoded`, for OAuth token requests) instead of JSON.
   package var form: [(String, String)]?
   /// Whether a cancel lets the attempt already sent run to its answer (bounded by the request timeout) instead of
-  /// abandoning it. For changes such as a revocation: the server may have done the work before the answer came, and
-  /// the caller must learn which, because committed work is reported, not guessed at (CONTRACT §3). A cancel still
-  /// prevents every later attempt.
+  /// abandoning it. For changes such as a revocation: the server may have done the work before the answer came, and the
+  /// caller must learn which: work already committed upstream is reported to the client, not undone and not guessed at.
+  /// A cancel still prevents every later attempt.
   package var answersDespiteCancel = false
 
   package init(_ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil) {

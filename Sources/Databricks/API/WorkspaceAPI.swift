@@ -1,8 +1,8 @@
 import Foundation
 import JSON
 
-/// The workspace endpoints brickauth uses, typed, for one host and credential: tokens (the caller's own and, for
-/// admins, Token Management), the token policy in Workspace Conf, and SCIM `Me`.
+/// The workspace endpoints brickauth uses (Token API, Token Management, the token policy in Workspace Conf, SCIM `Me`), typed, for one
+/// host and credential.
 ///
 /// ```swift
 /// let api = WorkspaceAPI(client: client, host: profile.host, bearer: token)
@@ -138,7 +138,7 @@ package struct WorkspaceAPI: Sendable {
     try await client.send(request, host: host, bearer: bearer)
   }
 
-  /// `{"token_infos": [...]}`, or `{}` when the list is empty (the API writes proto3 JSON, which omits empty lists).
+  /// `{"token_infos": [...]}`, or `{}` when the list is empty (Databricks' proto3 JSON omits empty repeated fields).
   ///
   /// Decoded one element at a time: a workspace can have tens of thousands of tokens, and holding the parsed tree of
   /// the whole answer next to the result more than doubled the memory a listing needs.

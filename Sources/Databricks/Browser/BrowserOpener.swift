@@ -8,6 +8,10 @@ import Foundation
 /// shell (the CLI has done both over time; its current `libs/browser/browser.go` quotes the value as a single
 /// word), so `BROWSER="firefox --new-window"` is a program by that whole name; put arguments in a wrapper script.
 ///
+/// The URL comes from the workspace's OAuth discovery document, which brickauth does not control, so only
+/// ``mayOpen(_:)`` URLs are handed over: an argument starting with `-` would be an option to the browser (Chromium's
+/// `--remote-debugging-port`, `--app=`), and `file:` or other schemes would open local files or other handlers.
+///
 /// The browser is launched detached (see ``DetachedProcess``) and never waited for: a `BROWSER` helper that blocks
 /// until the browser closes must not hold up the login, and it must never write into brickauth's stdout.
 package enum BrowserOpener {
@@ -19,6 +23,8 @@ package enum BrowserOpener {
     case disabled
     /// `BROWSER` is unset and none of the platform's openers is on `PATH`.
     case noOpenerFound
+    /// The URL is not one ``mayOpen(_:)`` accepts: nothing is run.
+    case refusedURL
   }
 
   /// What ``open(_:environment:)`` did.
@@ -50,6 +56,7 @@ package enum BrowserOpener {
     fileExists: (String) -> Bool,
     platformOpeners: [String] = platformOpeners
   ) -> Decision {
+    guard mayOpen(url) else { return .refusedURL }
     let searchPath = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map(String.init)
     func lookUp(_ name: String) -> String? {
       if name.contains("/") { return fileExists(name) ? name : nil }
@@ -88,10 +95,26 @@ package enum BrowserOpener {
     return arguments
   }
 
+  /// Whether `url` may be handed to a browser: an absolute `https://` URL, or `http://` to a loopback host
+  /// (`127.0.0.1`, `::1`, `localhost`), of printable ASCII without `\\` (which browsers read as `/`, so
+  /// `http://evil\\@127.0.0.1` would reach `evil`). Such a URL starts with its scheme, so it never reads as an option.
+  package static func mayOpen(_ url: String) -> Bool {
+    guard url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }),
+      let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+      url.lowercased().hasPrefix(scheme + "://"), let host = components.host?.lowercased(), !host.isEmpty
+    else { return false }
+    switch scheme {
+    case "https": return true
+    case "http": return ["127.0.0.1", "::1", "[::1]", "localhost"].contains(host)
+    default: return false
+    }
+  }
+
   /// Opens `url` as `environment` says; returns once the browser has been started, without waiting for it.
   ///
-  /// - Throws: ``BrowserOpenerError/noOpenerFound`` or ``BrowserOpenerError/launchFailed(executable:reason:)``;
-  ///   either way the caller shows the URL for the user to open.
+  /// - Throws: ``BrowserOpenerError/noOpenerFound`` or ``BrowserOpenerError/launchFailed(executable:reason:)``,
+  ///   after which the caller shows the URL for the user to open; ``BrowserOpenerError/refusedURL`` for a URL that
+  ///   ``mayOpen(_:)`` refuses.
   @discardableResult
   package static func open(
     _ url: String,
@@ -102,6 +125,8 @@ package enum BrowserOpener {
       return .disabled
     case .noOpenerFound:
       throw .noOpenerFound
+    case .refusedURL:
+      throw .refusedURL
     case .run(let arguments):
       return .launched(pid: try DetachedProcess.launch(arguments, environment: environment))
     }

@@ -6,11 +6,14 @@ package enum BrowserOpenerError: Error, Equatable, Sendable, CustomStringConvert
   case noOpenerFound
   /// The program could not be started (not found, not executable, …).
   case launchFailed(executable: String, reason: String)
+  /// The URL is not one a browser may be handed (see ``BrowserOpener/mayOpen(_:)``): nothing was started.
+  case refusedURL
 
   package var description: String {
     switch self {
     case .noOpenerFound: "no browser opener found; open the URL yourself"
     case .launchFailed(let executable, let reason): "could not start the browser (\(executable)): \(reason)"
+    case .refusedURL: "refused to open the authorization URL: only https:// (or http:// to this machine) is opened"
     }
   }
 }

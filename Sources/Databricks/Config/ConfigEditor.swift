@@ -1,4 +1,5 @@
-/// Changes the config file the way CONTRACT §4 requires: only the lines of the section involved change, the old
+/// Changes the config file without disturbing anything a person or another tool put there: only the lines of the
+/// section involved change (comments, blank lines, other profiles, unknown keys and key order stay), the old
 /// file is copied to `<file>.bak` first, the new bytes replace it atomically with mode 0600, and the whole
 /// read-modify-write holds `flock` on `<file>.lock` so concurrent writers never lose each other's edits.
 ///

@@ -190,12 +190,17 @@ package struct INIDocument: Sendable, Equatable {
 
   /// Removes every occurrence of `section`: its header, its lines and the comment block directly above the header.
   ///
-  /// A comment block directly above the *next* header belongs to that section and stays.
+  /// A comment block directly above the *next* header belongs to that section and stays. Comments at the top of the
+  /// file (with nothing but blank lines above them) belong to the file, not to the first section: they stay too,
+  /// whether a blank line separates them from its header or not.
   package mutating func removeSection(_ section: String) {
     for range in sectionRanges(section).reversed() {
       var lower = range.lowerBound
       if case .section = lines[lower].kind {
         while lower > 0, lines[lower - 1].kind == .comment { lower -= 1 }
+      }
+      if lines[..<lower].allSatisfy({ $0.kind == .blank }) {
+        while lower < range.upperBound, lines[lower].kind == .blank || lines[lower].kind == .comment { lower += 1 }
       }
       // Before the next header, keep the comment block attached to it and the blank lines separating the two.
       var upper = range.upperBound
@@ -282,17 +287,20 @@ package struct INIDocument: Sendable, Equatable {
     lines.insert(line, at: anchor + 1)
   }
 
-  /// The entry line with its value replaced; the key, the separator and the spacing around it are kept.
+  /// The entry line with its value replaced; the key, the separator and the spacing around it are kept, and so is
+  /// an inline comment after the value (the user's note about it), with the spacing before it.
   private func rewritten(_ line: Line, value: String) -> Line {
     var line = line
     guard case .entry(let key, _) = line.kind else { return line }
     var prefix = Array("\(key) = ".utf8)
+    var comment: ArraySlice<UInt8> = []
     if let separator = line.content.firstIndex(where: { $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: ":") }) {
       var end = separator + 1
       while end < line.content.count, line.content[end] == 0x20 || line.content[end] == 0x09 { end += 1 }
       prefix = Array(line.content[..<end])
+      comment = INILineClassifier.inlineComment(of: line.content[end...])
     }
-    line.content = prefix + Array(value.utf8)
+    line.content = prefix + Array(value.utf8) + comment
     line.kind = .entry(key: key, value: value)
     return line
   }

@@ -43,9 +43,7 @@ struct INILineClassifier {
   /// go-ini's `readValue` for one line: a backquoted value is taken literally; otherwise ` #` or ` ;` starts an
   /// inline comment, and one pair of surrounding `"` or `'` is stripped.
   static func value(_ raw: ArraySlice<UInt8>) -> String {
-    if raw.first == UInt8(ascii: "`"), raw.count >= 2, let close = raw.dropFirst().lastIndex(of: UInt8(ascii: "`")) {
-      return string(raw[(raw.startIndex + 1)..<close])
-    }
+    if let close = closingBackquote(raw) { return string(raw[(raw.startIndex + 1)..<close]) }
     var value = raw
     if let comment = inlineCommentStart(value) { value = trimmed(value[..<comment]) }
     if value.count >= 2, let first = value.first, first == value.last,
@@ -54,6 +52,23 @@ struct INILineClassifier {
       value = value.dropFirst().dropLast()
     }
     return string(value)
+  }
+
+  /// The inline comment of the raw value `raw` as ``value(_:)`` reads it, from the end of the value on (so with the
+  /// spacing before the marker); empty when there is none, and for continued and backquoted values, which go-ini
+  /// takes without comment handling.
+  static func inlineComment(of raw: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+    let text = trimmed(raw)
+    guard text.last != UInt8(ascii: "\\"), closingBackquote(text) == nil, let comment = inlineCommentStart(text) else {
+      return []
+    }
+    return text[trimmed(text[..<comment]).endIndex...]
+  }
+
+  /// Where a value that starts with a backquote closes it; such a value is taken literally.
+  private static func closingBackquote(_ raw: ArraySlice<UInt8>) -> Int? {
+    guard raw.first == UInt8(ascii: "`"), raw.count >= 2 else { return nil }
+    return raw.dropFirst().lastIndex(of: UInt8(ascii: "`"))
   }
 
   /// The index of the space before an inline comment marker: go-ini looks for ` #` first, then ` ;`.

@@ -1,4 +1,5 @@
-/// The section edits `login` makes, as the CLI makes them (facts §2.6), on a byte-preserving ``INIDocument``.
+/// The section edits `login` makes, as `databricks auth login` makes them (the CLI's `libs/databrickscfg/ops.go`),
+/// on a byte-preserving ``INIDocument``.
 ///
 /// Only the profile's own section changes (plus `[__settings__] default_profile` when the file had no profile
 /// before, as `databricks auth login` does). Keys of other auth types are removed, so the SDKs' "more than one

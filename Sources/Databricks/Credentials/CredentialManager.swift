@@ -7,11 +7,10 @@ package import Foundation
 /// profile and reused while neither file changes, so a burst of API calls costs one resolution, and an edit of
 /// `~/.databrickscfg` (or a `databricks auth login` in another terminal) is picked up on the next call.
 ///
-/// An OAuth token that expires within 5 minutes is refreshed first, so a caller never receives a token that dies
-/// before its request lands. Per profile at most one refresh
-/// is in flight: concurrent callers await the same task. Across processes the refresh runs under the token cache's
-/// lock and re-reads the cache first, so when another process (or the CLI) refreshed a moment ago its new token is
-/// used and the rotated refresh token is never sent twice.
+/// An OAuth token that expires within 5 minutes is refreshed first, the buffer the CLI uses. Per profile at most one
+/// refresh is in flight: concurrent callers await the same task. Across processes the refresh runs under the token
+/// cache's lock and re-reads the cache first, so when another process (or the CLI) refreshed a moment ago its new token
+/// is used and the rotated refresh token is never sent twice.
 ///
 /// ```swift
 /// let tokens = try await credentials.workspace(for: "dev").listOwnTokens()
@@ -44,7 +43,8 @@ package actor CredentialManager {
     self.now = now
   }
 
-  /// The credential for `requested`, or for the profile a request without one means (see ``ProfileResolver``).
+  /// The credential for `requested`, or for the profile ``ProfileResolver`` picks when none is named
+  /// (`DATABRICKS_CONFIG_PROFILE`, the `DATABRICKS_*` environment, `[__settings__] default_profile`, `DEFAULT`).
   /// - Throws: ``ConfigError`` when the profile cannot be resolved, ``CredentialError`` when it has no usable
   ///   credential, ``TokenStorageError`` when the keyring holding its token cannot be used.
   /// - Parameter forceRefresh: refresh an OAuth token even when it is not about to expire.

@@ -1,11 +1,11 @@
 import Basics
 import Foundation
 
-/// One OAuth U2M login exactly as `databricks auth login` does it: discovery, PKCE S256 with a verifier
-/// from 64 random bytes, state from 16 random bytes, a loopback listener on the first free port of 8020…8040, the
-/// browser, the code exchanged once, then the files: the token in the CLI's token cache (profile key, mirrored to
-/// the host key) or the OS keyring, as the storage mode says, and the profile section (`host`, `account_id`,
-/// `auth_type = databricks-cli`).
+/// One OAuth U2M login exactly as `databricks auth login` does it (the Go SDK's `credentials/u2m`): discovery, PKCE
+/// S256 with a verifier from 64 random bytes, state from 16 random bytes, a loopback listener on the first free port of
+/// 8020…8040, the browser, the code exchanged once, then the files: the token in the CLI's token cache (profile key,
+/// mirrored to the host key) or the OS keyring, as the storage mode says, and the profile section (`host`,
+/// `account_id`, `auth_type = databricks-cli`).
 package struct OAuthLogin: Sendable {
   package var client: RESTClient
   package var configPath: String

@@ -1,3 +1,5 @@
+package import LoopbackHTTP
+
 /// How the listener answers one request and whether the flow ends with it: a pure value, so the pages, statuses
 /// and the state check are tested without sockets.
 package struct CallbackReply: Equatable, Sendable {
@@ -45,14 +47,20 @@ package struct CallbackReply: Equatable, Sendable {
       self.init(failure: .invalidCallback(reason: reason), applicationName: applicationName)
     case .notFound:
       self.init(status: 404, page: CallbackPage.notTheRedirect("Not found"), outcome: .keepListening)
-    case .malformed:
-      self.init(status: 400, page: CallbackPage.notTheRedirect("Bad request"), outcome: .keepListening)
-    case .headTooLarge:
+    }
+  }
+
+  /// The reply to bytes that are not an HTTP/1.x request (a TLS hello, garbage) or that exceed the listener's
+  /// limits: 431 for a head too large, 400 for everything else; the listener keeps waiting for the redirect.
+  package init(refusing error: HTTPParseError) {
+    if error == .headersTooLarge {
       self.init(
         status: 431,
         page: CallbackPage.notTheRedirect("Request header fields too large"),
         outcome: .keepListening
       )
+    } else {
+      self.init(status: 400, page: CallbackPage.notTheRedirect("Bad request"), outcome: .keepListening)
     }
   }
 
@@ -77,35 +85,22 @@ package struct CallbackReply: Equatable, Sendable {
     )
   }
 
-  /// The HTTP/1.1 response, closing the connection: the listener answers one request per connection.
+  /// The HTTP response; the listener sends it with `Connection: close`, as it answers one request per connection.
   ///
   /// The headers keep the page out of caches and history restores (`no-store`), stop it from fetching anything or
   /// passing the code-bearing URL on as a `Referer`, and stop content sniffing.
-  package var serialized: [UInt8] {
-    let body = Array(page.utf8)
-    let head = [
-      "HTTP/1.1 \(status) \(Self.reasonPhrase(status))",
-      "Content-Type: text/html; charset=utf-8",
-      "Content-Length: \(body.count)",
-      "Cache-Control: no-store",
-      "Referrer-Policy: no-referrer",
-      "X-Content-Type-Options: nosniff",
-      "Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'",
-      "Connection: close",
-      "",
-      "",
-    ].joined(separator: "\r\n")
-    return Array(head.utf8) + body
-  }
-
-  private static func reasonPhrase(_ status: Int) -> String {
-    switch status {
-    case 200: "OK"
-    case 400: "Bad Request"
-    case 404: "Not Found"
-    case 431: "Request Header Fields Too Large"
-    default: "Status"
-    }
+  package var response: HTTPResponse {
+    HTTPResponse(
+      status: status,
+      headers: [
+        "Content-Type": "text/html; charset=utf-8",
+        "Cache-Control": "no-store",
+        "Referrer-Policy": "no-referrer",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+      ],
+      body: Array(page.utf8)
+    )
   }
 
   /// Compares without an early exit, so the time taken says nothing about how much of the state matched.

@@ -1,10 +1,5 @@
-import Foundation
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import Basics
+import LoopbackHTTP
 
 /// Receives the OAuth redirect on `http://localhost:<port>` for one login, as the Databricks CLI does.
 ///
@@ -14,9 +9,12 @@ import Foundation
 /// an authorization code. A port whose ::1 side another program holds is skipped, because a browser that tries
 /// `localhost` on ::1 first would hand the code to that program.
 ///
-/// A dedicated thread (not the cooperative pool) serves every connection: probes, `/favicon.ico` and anything else
-/// get a 404 and the listener keeps waiting; the redirect gets a small self-contained page (success, or the error)
-/// and ends the flow. The listener then closes its sockets and delivers the outcome to ``callback()``.
+/// A ``LoopbackHTTPServer`` serves it, one answer per connection, at most 32 connections (beyond that the oldest is
+/// closed, so a browser's idle speculative connections cannot crowd out the redirect), heads up to 64 KiB (the
+/// request line carries the authorization code, and browsers send every `localhost` cookie, shared by all ports,
+/// with it). Probes, `/favicon.ico` and anything else get a 404 and the listener keeps waiting; the redirect gets a
+/// small self-contained page (success, or the error) and ends the flow. The listener then closes its sockets and
+/// delivers the outcome to ``callback()``.
 ///
 /// It also closes when ``close()`` is called (from any thread, any number of times), when the task awaiting
 /// ``callback()`` is cancelled, or when the listener is released. The caller races its own timeout against
@@ -34,12 +32,9 @@ package final class LoopbackListener: Sendable {
   /// The Databricks CLI's callback ports.
   package static let defaultPorts: ClosedRange<UInt16> = 8020...8040
 
-  /// The port bound on the loopback interface.
-  package let port: UInt16
-  /// Whether ::1 is bound as well as 127.0.0.1 (the machine has IPv6 loopback).
-  package let servesIPv6: Bool
-  private let wakePipe: WakePipe
-  private let mailbox = CallbackMailbox()
+  private let server: LoopbackHTTPServer
+  /// The redirect's outcome, once one came; the first one is kept.
+  private let outcome: Locked<Result<CallbackResult, LoopbackListenerError>?>
 
   /// Binds and starts serving at once.
   ///
@@ -57,30 +52,42 @@ package final class LoopbackListener: Sendable {
     applicationName: String = "brickauth",
     expectedPath: String = "/"
   ) throws(LoopbackListenerError) {
-    let wakePipe = try WakePipe()
-    let (listeners, port) = try Self.bindFirstFreePort(in: ports)
-    self.wakePipe = wakePipe
-    self.port = port
-    self.servesIPv6 = listeners.count > 1
-    let mailbox = mailbox
-    let thread = Thread {
-      var loop = CallbackServerLoop(
-        listeners: listeners,
-        wakeFD: wakePipe.readEnd,
-        expectedPath: expectedPath,
-        expectedState: expectedState,
-        applicationName: applicationName
-      )
-      let outcome = loop.run()
-      Task { await mailbox.deliver(outcome) }
+    let outcome = Locked<Result<CallbackResult, LoopbackListenerError>?>(nil)
+    do {
+      server = try LoopbackHTTPServer(
+        port: .firstFree(ports),
+        maxConnections: 32,
+        limits: HTTPLimits(maxHeadBytes: 64 * 1024),
+        keepsConnectionsAlive: false,
+        failureResponse: { CallbackReply(refusing: $0).response }
+      ) { request in
+        let reply = CallbackReply(
+          for: CallbackRequest(request, expectedPath: expectedPath),
+          expectedState: expectedState,
+          applicationName: applicationName
+        )
+        guard case .finish(let result) = reply.outcome else { return HTTPReply(.respond(reply.response)) }
+        outcome.withLock { $0 = $0 ?? result }
+        // Whether the browser reads the page or not, the redirect it made is what it is: a code is still valid.
+        return HTTPReply(.respond(reply.response), stopsServer: true)
+      }
+    } catch {
+      switch error {
+      case .noPortAvailable(let ports): throw .noPortAvailable(ports: ports)
+      case .socketFailed(let call, let reason): throw .socketFailed(call: call, reason: reason)
+      }
     }
-    thread.name = "brickauth.login.callback"
-    thread.start()
+    self.outcome = outcome
   }
 
   deinit {
-    wakePipe.signal()
+    server.requestStop()
   }
+
+  /// The port bound on the loopback interface.
+  package var port: UInt16 { server.port }
+  /// Whether ::1 is bound as well as 127.0.0.1 (the machine has IPv6 loopback).
+  package var servesIPv6: Bool { server.servesIPv6 }
 
   /// `http://localhost:<port>`, exactly as the CLI sends it: the authorization server compares it verbatim with
   /// the URIs registered for the client.
@@ -95,53 +102,20 @@ package final class LoopbackListener: Sendable {
   ///   ``LoopbackListenerError/closed`` after ``close()``, ``LoopbackListenerError/stateMismatch``, or
   ///   ``LoopbackListenerError/invalidCallback(reason:)``.
   package func callback() async throws -> CallbackResult {
-    let outcome = await withTaskCancellationHandler {
-      await mailbox.wait()
-    } onCancel: { [wakePipe] in
-      wakePipe.signal()
+    await withTaskCancellationHandler {
+      await server.waitUntilStopped()
+    } onCancel: { [server] in
+      server.requestStop()
     }
     try Task.checkCancellation()
-    return try outcome.get()
+    return try (outcome.withLock { $0 } ?? .failure(.closed)).get()
   }
 
   /// Stops listening and closes every connection; a waiting ``callback()`` throws ``LoopbackListenerError/closed``.
   ///
-  /// Safe from any thread and idempotent. It returns before the sockets are closed (the listener's thread closes
+  /// Safe from any thread and idempotent. It returns before the sockets are closed (the server's threads close
   /// them a moment later); await ``callback()`` to know they are.
   package func close() {
-    wakePipe.signal()
-  }
-
-  /// Tries each port: a port is free when 127.0.0.1 binds and ::1 binds too or does not exist on this machine.
-  private static func bindFirstFreePort(
-    in ports: ClosedRange<UInt16>
-  ) throws(LoopbackListenerError) -> (listeners: [Int32], port: UInt16) {
-    for port in ports where port != 0 {
-      let ipv4: Int32
-      switch CallbackSocket.listen(.ipv4, port: port) {
-      case .success(let fd): ipv4 = fd
-      case .failure(let failure) where failure.code == EADDRINUSE || failure.code == EACCES: continue
-      case .failure(let failure): throw .socketFailed(call: failure.call, reason: failure.reason)
-      }
-      switch CallbackSocket.listen(.ipv6, port: port) {
-      case .success(let ipv6): return ([ipv4, ipv6], port)
-      case .failure(let failure) where failure.code == EADDRINUSE || failure.code == EACCES:
-        closeDescriptor(ipv4)
-        continue
-      case .failure:
-        // No IPv6 loopback here (EAFNOSUPPORT, EADDRNOTAVAIL): browsers fall back to 127.0.0.1.
-        return ([ipv4], port)
-      }
-    }
-    throw .noPortAvailable(ports: ports)
-  }
-
-  /// `close(2)`, which a plain `close` here would not reach past ``close()``.
-  private static func closeDescriptor(_ fd: Int32) {
-    #if canImport(Glibc)
-      _ = Glibc.close(fd)
-    #else
-      _ = Darwin.close(fd)
-    #endif
+    server.requestStop()
   }
 }

@@ -2,7 +2,7 @@
 /// but unreserved characters percent-encoded, spaces as `+`.
 ///
 /// The CLI's authorization URL and token requests are built that way (golang.org/x/oauth2); matching it byte for
-/// byte keeps our login requests indistinguishable from the CLI's (CONTRACT §4: "the same login requests").
+/// byte keeps our login requests indistinguishable from the CLI's, so a workspace treats both logins alike.
 package enum FormEncoding {
   package static func encode(_ pairs: [(String, String)]) -> String {
     pairs.sorted { $0.0 < $1.0 }.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")

@@ -2,7 +2,7 @@ package import Foundation
 import JSON
 
 /// The CLI's OAuth U2M client (`client_id=databricks-cli`, public, PKCE S256) against a workspace or account:
-/// endpoint discovery, the authorization URL, the code exchange and refresh (facts §2).
+/// endpoint discovery, the authorization URL, the code exchange and refresh, as the Go SDK's `credentials/u2m` does.
 ///
 /// ```swift
 /// let oauth = OAuthClient(client: rest)

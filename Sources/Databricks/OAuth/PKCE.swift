@@ -3,7 +3,7 @@ import Basics
 /// Proof Key for Code Exchange (RFC 7636) with the `S256` method, made exactly as the Go SDK makes it.
 ///
 /// The verifier is base64url (no padding) of 64 random bytes, so 86 characters, within RFC 7636's 43 to 128; the
-/// challenge is base64url (no padding) of the SHA-256 of the verifier's ASCII (facts §2.2). The random bytes are
+/// challenge is base64url (no padding) of the SHA-256 of the verifier's ASCII. The random bytes are
 /// a parameter so tests can pin them; ``randomVerifier()`` draws them from the system's secure generator.
 ///
 /// ```swift

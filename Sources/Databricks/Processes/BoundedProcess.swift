@@ -50,7 +50,8 @@ package enum BoundedProcess {
   /// neither block on a full pipe nor fill memory.
   static let outputLimit = 1 << 20
 
-  /// Runs `arguments` with `input` on its stdin and `environment` as its whole environment. The first argument is a
+  /// Runs `arguments` with `input` on its stdin and `environment`, minus its credentials (see ``ChildEnvironment``),
+  /// as its whole environment. The first argument is a
   /// path, or a name looked up on brickauth's own `PATH` (`posix_spawnp` searches the caller's, not `environment`'s).
   package static func run(
     _ arguments: [String],

@@ -11,6 +11,7 @@
 ///   (`SIGPIPE` above all), which `exec` would otherwise pass on.
 /// - No inherited descriptors of brickauth's own: its sockets and files are close-on-exec; on macOS every other
 ///   descriptor is closed too (`POSIX_SPAWN_CLOEXEC_DEFAULT`); glibc offers no such flag to Swift.
+/// - No credentials: the environment is passed through ``ChildEnvironment/withoutSecrets(_:)``.
 enum ProcessSpawn {
   struct Failure: Error {
     var code: Int32
@@ -78,7 +79,7 @@ enum ProcessSpawn {
     posix_spawnattr_setflags(&attributes, Int16(flags))
 
     let argv = arguments.map { strdup($0) } + [nil]
-    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    let envp = ChildEnvironment.withoutSecrets(environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer { (argv + envp).forEach { free($0) } }
     var pid: pid_t = 0
     let code = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)

@@ -1,6 +1,7 @@
 import Basics
 import Foundation
 import JSON
+import LoopbackHTTP
 
 /// The sandbox's test-control endpoint: what Swift tests do through ``DatabricksSandbox``'s methods, over HTTP, for
 /// a client in another process (`.ci/sdk_fidelity.py` drives `brickauth --sandbox` with the Databricks SDK for
@@ -43,7 +44,7 @@ struct SandboxControl: Sendable {
   func answer(_ request: HTTPRequest) -> HTTPResponse? {
     let path = request.path
     guard path.hasPrefix(Self.pathPrefix) else { return nil }
-    do throws(DatabricksErrorBody) {
+    do throws(SandboxErrorResponse) {
       switch (request.method, path) {
       case ("POST", "/__sandbox/faults"):
         let rule = try Self.faultRule(try Self.object(request.body))
@@ -61,14 +62,14 @@ struct SandboxControl: Sendable {
       case ("POST", "/__sandbox/oauth-token"):
         return try oauthToken(try Self.object(request.body))
       default:
-        throw DatabricksErrorBody.endpointNotFound(method: request.method, path: path)
+        throw SandboxErrorResponse.endpointNotFound(method: request.method, path: path)
       }
     } catch {
       return error.response
     }
   }
 
-  private func oauthToken(_ body: [String: JSONValue]) throws(DatabricksErrorBody) -> HTTPResponse {
+  private func oauthToken(_ body: [String: JSONValue]) throws(SandboxErrorResponse) -> HTTPResponse {
     guard let userName = body["userName"]?.stringValue else {
       throw .invalidParameterValue("userName must be a string")
     }
@@ -88,7 +89,7 @@ struct SandboxControl: Sendable {
   }
 
   /// Decodes the body of `POST /__sandbox/faults`.
-  static func faultRule(_ body: [String: JSONValue]) throws(DatabricksErrorBody) -> FaultRule {
+  static func faultRule(_ body: [String: JSONValue]) throws(SandboxErrorResponse) -> FaultRule {
     guard let path = body["path"]?.stringValue, path.hasPrefix("/"), !path.contains("?") else {
       throw .invalidParameterValue("path must be a string starting with / and without a query")
     }
@@ -104,7 +105,7 @@ struct SandboxControl: Sendable {
     return FaultRule(path: path, method: method, times: Int(times), fault: try fault(spec))
   }
 
-  private static func fault(_ spec: [String: JSONValue]) throws(DatabricksErrorBody) -> SandboxFault {
+  private static func fault(_ spec: [String: JSONValue]) throws(SandboxErrorResponse) -> SandboxFault {
     let retryAfter = try integer(spec, "retryAfterSeconds").map { Int($0) }
     if let retryAfter, retryAfter < 0 { throw .invalidParameterValue("retryAfterSeconds must not be negative") }
     switch spec["kind"]?.stringValue {
@@ -134,14 +135,14 @@ struct SandboxControl: Sendable {
     }
   }
 
-  private static func object(_ bytes: [UInt8]) throws(DatabricksErrorBody) -> [String: JSONValue] {
+  private static func object(_ bytes: [UInt8]) throws(SandboxErrorResponse) -> [String: JSONValue] {
     guard let members = (try? JSONParser.parse(bytes))?.objectValue else {
       throw .invalidParameterValue("The body must be a JSON object")
     }
     return members
   }
 
-  private static func integer(_ body: [String: JSONValue], _ name: String) throws(DatabricksErrorBody) -> Int64? {
+  private static func integer(_ body: [String: JSONValue], _ name: String) throws(SandboxErrorResponse) -> Int64? {
     switch body[name] {
     case nil, .null?: return nil
     case .int(let value)?: return value
@@ -149,7 +150,7 @@ struct SandboxControl: Sendable {
     }
   }
 
-  private static func number(_ body: [String: JSONValue], _ name: String) throws(DatabricksErrorBody) -> Double? {
+  private static func number(_ body: [String: JSONValue], _ name: String) throws(SandboxErrorResponse) -> Double? {
     switch body[name] {
     case nil, .null?: return nil
     case .int(let value)?: return Double(value)

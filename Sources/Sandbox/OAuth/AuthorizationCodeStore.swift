@@ -1,5 +1,4 @@
 import Basics
-import Databricks
 import Foundation
 
 /// Authorization codes between authorize and token: single-use, short-lived, and bound to everything the token

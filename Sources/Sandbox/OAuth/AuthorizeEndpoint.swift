@@ -1,6 +1,6 @@
 import Basics
-import Databricks
 import Foundation
+import LoopbackHTTP
 
 /// `GET <issuer>/v1/authorize`: validates an authorization request and answers with the redirect that the
 /// ``SandboxConsent`` for it causes.
@@ -8,7 +8,7 @@ import Foundation
 /// Checks follow RFC 6749 §4.1.2.1. A bad `client_id` or `redirect_uri` gets a 400 page and no redirect, because
 /// sending a browser to an unverified address is how open redirectors are made. Every other problem goes back to
 /// the client as `?error=...&error_description=...&state=...`. Beyond the RFC, Databricks' `databricks-cli` app
-/// requires PKCE with `S256` (facts §2.2), and the sandbox requires `state` too: the CLI always sends one, and a
+/// requires PKCE with `S256`, and the sandbox requires `state` too: the CLI always sends one, and a
 /// client that forgets it has lost its CSRF protection.
 enum AuthorizeEndpoint {
   static func authorize(
@@ -16,7 +16,7 @@ enum AuthorizeEndpoint {
     issuer: OIDCIssuer,
     now: Date,
     state: inout WorkspaceState
-  ) -> HTTPServer.Reply.Action {
+  ) -> HTTPReply.Action {
     let query: FormURLEncoding
     do throws(FormURLEncoding.Malformed) {
       query = try FormURLEncoding(parsing: request.target.drop { $0 != "?" }.dropFirst().utf8)
@@ -86,7 +86,7 @@ enum AuthorizeEndpoint {
     guard let challenge = query["code_challenge"] else {
       return ("invalid_request", "Missing required parameter: code_challenge")
     }
-    guard query["code_challenge_method"] == PKCE.method else {
+    guard query["code_challenge_method"] == PKCEVerifier.method else {
       return ("invalid_request", "code_challenge_method must be S256")
     }
     guard challenge.count == 43, Base64URL.decode(challenge)?.count == SHA256.byteCount else {

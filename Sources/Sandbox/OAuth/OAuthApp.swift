@@ -1,7 +1,7 @@
 /// An OAuth application registered with the sandbox; Databricks' published public client for the CLI.
 ///
 /// `databricks-cli` has no secret (PKCE protects its codes) and accepts only loopback redirect URIs without a path:
-/// `http://localhost:<port>` or `http://127.0.0.1:<port>`, exactly what the Go SDK sends (facts §2.2). Real
+/// `http://localhost:<port>` or `http://127.0.0.1:<port>`, exactly what the Go SDK sends. Real
 /// workspaces may allow fewer ports (a random port was refused, ports 8020-8040 are thought to be allowed); tests
 /// run many logins at once and need free ports, so every port is allowed unless `allowedPorts` narrows it.
 struct OAuthApp {
@@ -22,7 +22,7 @@ struct OAuthApp {
     return false
   }
 
-  /// The refusal real workspaces give for an unregistered redirect URI (sdk-go#1267, facts §2.2).
+  /// The refusal real workspaces give for an unregistered redirect URI (quoted in databricks-sdk-go#1267).
   func unregisteredRedirectMessage(_ uri: String) -> String {
     "redirect_uri '\(uri)' not registered for OAuth application '\(clientID)'"
   }

@@ -1,10 +1,11 @@
 import JSON
+import LoopbackHTTP
 
-/// An OAuth 2.0 token endpoint error (RFC 6749 §5.2): `{"error", "error_description"}`, the shape the Go SDK reads
-/// (facts §2.3).
+/// An OAuth 2.0 token endpoint error (RFC 6749 §5.2): `{"error", "error_description"}`, the shape the Go SDK reads.
 ///
-/// Only the invalid refresh token body is known from real workspaces (facts §9); the descriptions of the others are
-/// the sandbox's own, worded like common authorization servers, so clients should key on `error`.
+/// Only the invalid refresh token body is known from real workspaces (400 `invalid_request`, "Refresh token is
+/// invalid"); the descriptions of the others are the sandbox's own, worded like common authorization servers, so
+/// clients should key on `error`.
 struct OAuthErrorBody: Error, Equatable {
   var status: Int
   var error: String

@@ -1,6 +1,6 @@
 /// Which authorization server a request under `/oidc/` addresses: the workspace's own, or an account's.
 ///
-/// Each has its endpoints under its own prefix (facts §2.1): `/oidc/...` for the workspace and
+/// Each has its endpoints under its own prefix: `/oidc/...` for the workspace and
 /// `/oidc/accounts/<account_id>/...` for an account. Codes and refresh tokens remember their issuer, so one issued by
 /// the workspace cannot be redeemed at an account's token endpoint or the other way round.
 enum OIDCIssuer: Hashable {
@@ -43,7 +43,7 @@ enum OIDCIssuer: Hashable {
   }
 
   /// The `issuer` of discovery: `<base>/oidc` or `<base>/oidc/accounts/<id>`. The Go SDK's discovery login derives
-  /// the token endpoint as `issuer + "/v1/token"` (facts §2.1), which holds for both.
+  /// the token endpoint as `issuer + "/v1/token"`, which holds for both.
   func url(base: String) -> String {
     base + pathPrefix
   }

@@ -1,7 +1,8 @@
 import Foundation
 import JSON
+import LoopbackHTTP
 
-/// The OAuth/OIDC endpoints of the workspace and of its account (facts §2.1): discovery, authorize and token.
+/// The OAuth/OIDC endpoints of the workspace and of its account: discovery, authorize and token.
 ///
 /// They are unauthenticated, as on real workspaces: a client reaches them before it has any credential.
 enum OIDCRoutes {
@@ -11,9 +12,9 @@ enum OIDCRoutes {
     endpoint: OIDCIssuer.Endpoint,
     now: Date,
     state: inout WorkspaceState
-  ) -> HTTPServer.Reply.Action {
+  ) -> HTTPReply.Action {
     if case .account(let id) = issuer, id != state.oauth.accountID {
-      return .respond(DatabricksErrorBody.resourceDoesNotExist("Account \(id) does not exist.").response)
+      return .respond(SandboxErrorResponse.resourceDoesNotExist("Account \(id) does not exist.").response)
     }
     switch (request.method, endpoint) {
     case ("GET", .discovery):
@@ -23,13 +24,13 @@ enum OIDCRoutes {
     case ("POST", .token):
       return .respond(TokenEndpoint.token(request, issuer: issuer, now: now, state: &state))
     default:
-      return .respond(DatabricksErrorBody.endpointNotFound(method: request.method, path: request.path).response)
+      return .respond(SandboxErrorResponse.endpointNotFound(method: request.method, path: request.path).response)
     }
   }
 
   /// `GET <issuer>/.well-known/oauth-authorization-server`: RFC 8414 metadata.
   ///
-  /// The SDKs read only `authorization_endpoint` and `token_endpoint` (facts §2.1). The other members describe what
+  /// The SDKs read only `authorization_endpoint` and `token_endpoint`. The other members describe what
   /// this sandbox actually does; real workspaces send more (a JWKS, more grant types and scopes), which no client
   /// of ours needs.
   static func discovery(issuer: OIDCIssuer, base: String) -> HTTPResponse {

@@ -1,7 +1,6 @@
 import Basics
-import Databricks
 
-/// Live refresh tokens, rotated on every use as Databricks documents for U2M apps (facts §2.3).
+/// Live refresh tokens, rotated on every use as Databricks documents for U2M apps ("single-use refresh tokens").
 ///
 /// Redeeming a token retires it at once and the caller issues its successor in the same family (the chain of
 /// tokens descending from one login). A retired token is remembered only by its family: presenting it again is

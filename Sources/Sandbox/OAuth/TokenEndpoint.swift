@@ -1,11 +1,11 @@
-import Databricks
 import Foundation
 import JSON
+import LoopbackHTTP
 
 /// `POST <issuer>/v1/token`: redeems an authorization code or rotates a refresh token (RFC 6749 §4.1.3, §6).
 ///
 /// The body is `application/x-www-form-urlencoded` with `client_id` in it, as the Go SDK sends it for the public
-/// `databricks-cli` client (`AuthStyleInParams`, facts §2.2). A success is
+/// `databricks-cli` client (`AuthStyleInParams`). A success is
 /// `{"access_token", "token_type": "Bearer", "expires_in", "scope", "refresh_token"?}`: a refresh token only when
 /// `offline_access` was granted, which is why the CLI asks for it. No `id_token`: the CLI does not ask for `openid`.
 enum TokenEndpoint {
@@ -73,8 +73,7 @@ enum TokenEndpoint {
     guard grant.redirectURI == redirectURI else {
       throw .invalidGrant("redirect_uri does not match the one in the authorization request")
     }
-    // RFC 7636 §4.1: 43 to 128 unreserved characters; anything else cannot be what the challenge was made from.
-    guard isWellFormedVerifier(verifier), PKCE.challenge(for: verifier) == grant.codeChallenge else {
+    guard PKCEVerifier.verifies(verifier, against: grant.codeChallenge) else {
       throw .invalidGrant("PKCE verification failed: code_verifier does not match code_challenge")
     }
     guard let principal = state.principal(id: grant.principalID) else {
@@ -140,19 +139,5 @@ enum TokenEndpoint {
     response.headers.add("Cache-Control", "no-store")
     response.headers.add("Pragma", "no-cache")
     return response
-  }
-
-  private static func isWellFormedVerifier(_ verifier: String) -> Bool {
-    (43...128).contains(verifier.utf8.count)
-      && verifier.utf8.allSatisfy { byte in
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-          UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-          UInt8(ascii: "~"):
-          true
-        default:
-          false
-        }
-      }
   }
 }

@@ -10,7 +10,7 @@ struct APICall {
   var body: [String: JSONValue]
 
   /// Parses a request body the way Databricks does: empty means `{}`, anything but a JSON object is malformed.
-  static func parseBody(_ bytes: [UInt8]) throws(DatabricksErrorBody) -> [String: JSONValue] {
+  static func parseBody(_ bytes: [UInt8]) throws(SandboxErrorResponse) -> [String: JSONValue] {
     if bytes.allSatisfy({ [0x20, 0x09, 0x0A, 0x0D].contains($0) }) { return [:] }
     guard let members = (try? JSONParser.parse(bytes))?.objectValue else {
       throw .malformedRequest("Invalid JSON given in the body of the request - expected a map")
@@ -19,7 +19,7 @@ struct APICall {
   }
 
   /// An optional string field; a field of another type is malformed.
-  func string(_ name: String) throws(DatabricksErrorBody) -> String? {
+  func string(_ name: String) throws(SandboxErrorResponse) -> String? {
     switch body[name] {
     case nil, .null?: return nil
     case .string(let value)?: return value
@@ -28,7 +28,7 @@ struct APICall {
   }
 
   /// An optional int64 field. Proto3 JSON accepts an int64 as a number or as a decimal string, and so does this.
-  func int64(_ name: String) throws(DatabricksErrorBody) -> Int64? {
+  func int64(_ name: String) throws(SandboxErrorResponse) -> Int64? {
     switch body[name] {
     case nil, .null?: return nil
     case .int(let value)?: return value
@@ -40,12 +40,12 @@ struct APICall {
   }
 
   /// Refuses the call unless the caller is a workspace admin.
-  func requireAdmin(_ message: String) throws(DatabricksErrorBody) {
+  func requireAdmin(_ message: String) throws(SandboxErrorResponse) {
     guard caller.isAdmin else { throw .permissionDenied(message) }
   }
 
   /// A required string field; missing or empty is the parameter error Databricks gives.
-  func requiredString(_ name: String) throws(DatabricksErrorBody) -> String {
+  func requiredString(_ name: String) throws(SandboxErrorResponse) -> String {
     guard let value = try string(name), !value.isEmpty else {
       throw .invalidParameterValue("Missing required field: \(name)")
     }

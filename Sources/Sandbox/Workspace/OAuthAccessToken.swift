@@ -1,5 +1,4 @@
 import Basics
-import Databricks
 import Foundation
 import JSON
 

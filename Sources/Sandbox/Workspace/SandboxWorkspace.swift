@@ -1,6 +1,7 @@
 import Basics
 import Foundation
 import JSON
+package import LoopbackHTTP
 
 /// The emulated Databricks workspace: authenticates each `/api/` call and routes it to the handlers in `Routes/`,
 /// and serves the OAuth endpoints under `/oidc/` (``OIDCRoutes``).
@@ -9,7 +10,7 @@ import JSON
 /// concurrent calls see the workspace change atomically (a token counted against the quota is never created twice).
 /// Handlers are synchronous: they run on the HTTP server's connection threads.
 package final class SandboxWorkspace: Sendable {
-  private typealias Route = (APICall, inout WorkspaceState) throws(DatabricksErrorBody) -> HTTPResponse
+  private typealias Route = (APICall, inout WorkspaceState) throws(SandboxErrorResponse) -> HTTPResponse
 
   package let clock: SandboxClock
   /// The account whose authorization server is served under `/oidc/accounts/<accountID>/`.
@@ -17,7 +18,7 @@ package final class SandboxWorkspace: Sendable {
   private let unifiedHost: Bool
   private let state: Locked<WorkspaceState>
 
-  /// - Throws: ``DatabricksErrorBody`` when `configuration.workspaceConf` holds a value a PATCH would refuse.
+  /// - Throws: ``SandboxErrorResponse`` when `configuration.workspaceConf` holds a value a PATCH would refuse.
   package init(configuration: SandboxConfiguration, clock: SandboxClock = SandboxClock()) throws {
     self.clock = clock
     accountID = configuration.accountID
@@ -56,7 +57,7 @@ package final class SandboxWorkspace: Sendable {
   ///
   /// The OAuth endpoints under `/oidc/` and the host metadata need no credential, as on a real workspace; every
   /// `/api/` call is authenticated before it is routed; any other path is unknown.
-  package func handle(_ request: HTTPRequest) -> HTTPServer.Reply.Action {
+  package func handle(_ request: HTTPRequest) -> HTTPReply.Action {
     let path = request.path
     if let (issuer, endpoint) = OIDCIssuer.parse(path: path) {
       let now = clock.now()
@@ -66,7 +67,7 @@ package final class SandboxWorkspace: Sendable {
       return .respond(state.withLock { HostMetadataRoutes.metadata($0, unifiedHost: unifiedHost) })
     }
     guard path.hasPrefix("/api/") else {
-      return .respond(DatabricksErrorBody.endpointNotFound(method: request.method, path: path).response)
+      return .respond(SandboxErrorResponse.endpointNotFound(method: request.method, path: path).response)
     }
     return .respond(handleAPI(request))
   }
@@ -76,14 +77,14 @@ package final class SandboxWorkspace: Sendable {
     let requestID = UUID().uuidString.lowercased()
     let now = clock.now()
     return state.withLock { state in
-      do throws(DatabricksErrorBody) {
+      do throws(SandboxErrorResponse) {
         let caller = try state.authenticate(
           authorization: request.headers["Authorization"],
           now: now,
           requestID: requestID
         )
         guard let route = Self.route(method: request.method, path: path) else {
-          throw DatabricksErrorBody.endpointNotFound(method: request.method, path: path)
+          throw SandboxErrorResponse.endpointNotFound(method: request.method, path: path)
         }
         let hasBody = ["POST", "PATCH", "PUT"].contains(request.method)
         let call = APICall(
@@ -106,9 +107,9 @@ package final class SandboxWorkspace: Sendable {
       guard !id.isEmpty, !id.contains("/") else { return nil }
       switch method {
       case "GET":
-        return { call, state throws(DatabricksErrorBody) in try TokenManagementRoutes.get(id: id, call, &state) }
+        return { call, state throws(SandboxErrorResponse) in try TokenManagementRoutes.get(id: id, call, &state) }
       case "DELETE":
-        return { call, state throws(DatabricksErrorBody) in try TokenManagementRoutes.delete(id: id, call, &state) }
+        return { call, state throws(SandboxErrorResponse) in try TokenManagementRoutes.delete(id: id, call, &state) }
       default: return nil
       }
     }
@@ -166,9 +167,9 @@ package final class SandboxWorkspace: Sendable {
   }
 
   /// Changes workspace settings as an admin's PATCH would, without a request.
-  package func setWorkspaceConf(_ values: [String: String]) throws(DatabricksErrorBody) {
+  package func setWorkspaceConf(_ values: [String: String]) throws(SandboxErrorResponse) {
     let applied = state.withLock { state in
-      Result { () throws(DatabricksErrorBody) in try state.conf.apply(values.mapValues(JSONValue.string)) }
+      Result { () throws(SandboxErrorResponse) in try state.conf.apply(values.mapValues(JSONValue.string)) }
     }
     try applied.get()
   }

@@ -1,6 +1,6 @@
 import JSON
 
-/// The workspace settings behind `/api/2.0/workspace-conf`: a flat map of strings, as on the wire (facts §4.3).
+/// The workspace settings behind `/api/2.0/workspace-conf`: a flat map of strings, as on the wire.
 ///
 /// Only the two token-policy keys exist here. Values keep the exact string that was set (`"TRUE"` comes back as
 /// `"TRUE"`); `""` erases a key back to its default: no lifetime cap (`""`), tokens enabled (`"true"`).
@@ -22,14 +22,14 @@ struct WorkspaceConf {
   }
 
   /// The values of `keys`, or 400 when one of them is not a setting this workspace has.
-  func values(for keys: [String]) throws(DatabricksErrorBody) -> [String: JSONValue] {
+  func values(for keys: [String]) throws(SandboxErrorResponse) -> [String: JSONValue] {
     let unknown = keys.filter { values[$0] == nil }
     guard unknown.isEmpty else { throw Self.invalidKeys(unknown) }
     return Dictionary(keys.map { ($0, JSONValue.string(values[$0] ?? "")) }, uniquingKeysWith: { first, _ in first })
   }
 
   /// Applies a PATCH body: every entry is checked before any is stored, so a bad request changes nothing.
-  mutating func apply(_ patch: [String: JSONValue]) throws(DatabricksErrorBody) {
+  mutating func apply(_ patch: [String: JSONValue]) throws(SandboxErrorResponse) {
     var updates: [String: String] = [:]
     for (key, value) in patch {
       guard values[key] != nil else { throw Self.invalidKeys([key]) }
@@ -42,7 +42,7 @@ struct WorkspaceConf {
     values.merge(updates) { _, new in new }
   }
 
-  private static func validate(_ value: String, for key: String) throws(DatabricksErrorBody) {
+  private static func validate(_ value: String, for key: String) throws(SandboxErrorResponse) {
     switch key {
     case maxTokenLifetimeDaysKey:
       guard value.isEmpty || (value.allSatisfy { $0.isASCII && $0.isNumber } && Int64(value) != nil) else {
@@ -59,7 +59,7 @@ struct WorkspaceConf {
     }
   }
 
-  private static func invalidKeys(_ keys: [String]) -> DatabricksErrorBody {
+  private static func invalidKeys(_ keys: [String]) -> SandboxErrorResponse {
     .invalidParameterValue("Invalid keys: \(keys.sorted().joined(separator: ", "))")
   }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// call reads and changes it in a single critical section.
 struct WorkspaceState {
   /// Tokens created without `lifetime_seconds` and without a workspace cap stay "valid for 2 years" (the current
-  /// `CreateTokenRequest` docstring, facts §4.1).
+  /// `CreateTokenRequest` docstring of the Databricks SDKs).
   static let defaultLifetimeSeconds: Int64 = 2 * 365 * 86_400
 
   let workspaceID: Int64
@@ -36,11 +36,13 @@ struct WorkspaceState {
     principals.first { $0.applicationID == applicationID }
   }
 
-  /// The principal behind an `Authorization` header, or the error a real workspace answers (facts §9).
+  /// The principal behind an `Authorization` header, or the error a real workspace answers: 401 with the integer
+  /// `error_code` 401 when no credential is sent, 403 "Invalid access token." (a PAT) or "Invalid Token" (an OAuth
+  /// token) for a bad one.
   ///
   /// A PAT also records its `last_used_day`. While tokens are disabled a valid PAT is refused as well, because
   /// disabling tokens turns off their use, not only their creation.
-  mutating func authenticate(authorization: String?, now: Date, requestID: String) throws(DatabricksErrorBody)
+  mutating func authenticate(authorization: String?, now: Date, requestID: String) throws(SandboxErrorResponse)
     -> SandboxPrincipal
   {
     guard let bearer = Self.bearerToken(authorization) else { throw .credentialNotSent(requestID: requestID) }
@@ -64,7 +66,7 @@ struct WorkspaceState {
   /// Creates a PAT after the checks Databricks makes: tokens enabled, a positive lifetime within the workspace
   /// cap, and the owner under the per-user quota.
   ///
-  /// `lifetime_seconds: 0` is refused with the message real workspaces gave (facts §9) rather than read as
+  /// `lifetime_seconds: 0` is refused with the message real workspaces gave ("Invalid timeout: 0") rather than read as
   /// "no lifetime". Without a lifetime the token lives as long as the cap allows, or 2 years without a cap.
   mutating func createToken(
     owner: SandboxPrincipal,
@@ -72,7 +74,7 @@ struct WorkspaceState {
     lifetimeSeconds: Int64?,
     comment: String,
     now: Date
-  ) throws(DatabricksErrorBody) -> TokenRecord {
+  ) throws(SandboxErrorResponse) -> TokenRecord {
     guard conf.tokensEnabled else { throw .tokensDisabled }
     if let lifetimeSeconds, lifetimeSeconds <= 0 {
       throw .invalidParameterValue("requirement failed: Invalid timeout: \(lifetimeSeconds)")

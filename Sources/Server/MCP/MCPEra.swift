@@ -1,7 +1,9 @@
 import JSON
 import JSONRPC
 
-/// Which MCP era a request speaks (the result shape each era asks for is ``MCPResult``).
+/// Which MCP era a request speaks (``MCPResult`` gives a result the shape its era asks for). MCP 2026-07-28 is
+/// stateless (no `initialize`; every request names its revision in `_meta`); 2025-11-25 and earlier open with
+/// `initialize`.
 ///
 /// There is no session-wide switch: a request whose `_meta` carries `io.modelcontextprotocol/protocolVersion` is
 /// served by the stateless 2026-07-28 rules (its version checked, `resultType` and `_meta.serverInfo` on the result,

@@ -83,6 +83,31 @@ import Testing
     )
   }
 
+  /// Only a URL that cannot be read as an option and cannot reach a local file or another scheme handler is handed
+  /// to the browser; the authorization endpoint comes from a discovery document brickauth does not control.
+  @Test(arguments: [
+    "-", "--remote-debugging-port=9222", "-https://dbc.example/", "--app=https://dbc.example/",
+    "file:///etc/passwd", "FILE:///etc/passwd", "javascript:alert(1)", "data:text/html,hi", "ftp://dbc.example/",
+    "http://dbc.example/authorize", "http://localhost@evil.example/", "http://127.0.0.1.evil.example/",
+    "https:dbc.example/authorize", "https:///path", "//dbc.example/", " https://dbc.example/", "https://dbc.example/ x",
+    "https://dbc.example/\n--kiosk", "", "dbc.example/authorize", "http://evil.example\\@127.0.0.1/",
+  ])
+  func refusesAnythingButHTTPSOrLoopbackHTTP(url: String) {
+    #expect(BrowserOpener.command(for: url, environment: ["BROWSER": "/b"], fileExists: { _ in true }) == nil)
+    #expect(BrowserOpener.decide(url: url, environment: [:], fileExists: { _ in true }) == .refusedURL)
+    #expect(throws: BrowserOpenerError.refusedURL) {
+      try BrowserOpener.open(url, environment: ["BROWSER": "/bin/true"])
+    }
+  }
+
+  @Test(arguments: [
+    "https://dbc.example/oidc/v1/authorize?state=s", "HTTPS://DBC.example:443/a", "http://localhost:8020/callback",
+    "http://127.0.0.1:8020/", "http://[::1]:8020/", "HTTP://LOCALHOST/",
+  ])
+  func opensHTTPSAndLoopbackHTTP(url: String) {
+    #expect(BrowserOpener.command(for: url, environment: ["BROWSER": "/b"], fileExists: { _ in true }) == ["/b", url])
+  }
+
   @Test func knowsThePlatformsOpeners() {
     #if os(macOS)
       #expect(BrowserOpener.platformOpeners == ["open"])
@@ -92,7 +117,9 @@ import Testing
   }
 
   @Test func errorsNameTheProgramNotTheURL() {
-    let errors: [BrowserOpenerError] = [.noOpenerFound, .launchFailed(executable: "/b", reason: "No such file")]
+    let errors: [BrowserOpenerError] = [
+      .noOpenerFound, .launchFailed(executable: "/b", reason: "No such file"), .refusedURL,
+    ]
     for error in errors { #expect(!error.description.contains("s3cr3t")) }
     #expect(BrowserOpenerError.noOpenerFound.description.contains("no browser opener found"))
   }
@@ -167,6 +194,28 @@ import Testing
       let deadline = ContinuousClock.now + .seconds(20)
       while kill(pid, 0) == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
       #expect(kill(pid, 0) == -1 && errno == ESRCH)
+    }
+  }
+
+  @Test func theBrowserDoesNotInheritSecrets() async throws {
+    try await ScratchDirectory.with(prefix: "browser") { directory in
+      let script = directory.appendingPathComponent("env.sh").path
+      let dump = directory.appendingPathComponent("environment").path
+      try "#!/bin/sh\nenv > \"$0.tmp\" && mv \"$0.tmp\" \"\(dump)\"\n".write(
+        toFile: script,
+        atomically: true,
+        encoding: .utf8
+      )
+      #expect(chmod(script, 0o755) == 0)
+      let environment = [
+        "BROWSER": script, "PATH": "/usr/bin:/bin", "DISPLAY": ":0", "DATABRICKS_TOKEN": "dapi-leaked",
+        "DATABRICKS_CLIENT_SECRET": "leaked", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "leaked",
+      ]
+      _ = try BrowserOpener.open(Self.url, environment: environment)
+      #expect(try await waitForFile(dump))
+      let printed = try String(contentsOfFile: dump, encoding: .utf8)
+      #expect(printed.contains("DISPLAY=:0"))
+      #expect(!printed.contains("leaked"), "\(printed)")
     }
   }
 

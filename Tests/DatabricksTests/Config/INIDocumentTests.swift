@@ -129,7 +129,38 @@ private func edited(_ text: String, _ change: (inout INIDocument) throws -> Void
   @Test func changesOnlyTheValueOfAnExistingKey() throws {
     let text = "; keep me\n[a]\nhost  =  https://old ; note\ntoken = t\n\n[b]\nhost = https://b\n"
     let result = try edited(text) { try $0.set("host", to: "https://new", in: "a") }
-    #expect(result == "; keep me\n[a]\nhost  =  https://new\ntoken = t\n\n[b]\nhost = https://b\n")
+    #expect(result == "; keep me\n[a]\nhost  =  https://new ; note\ntoken = t\n\n[b]\nhost = https://b\n")
+  }
+
+  /// An inline comment is the user's note about the value: a new value keeps it, with its spacing. Only what go-ini
+  /// reads as a comment counts: ` #` or ` ;` after whitespace; `a#b` is all value.
+  @Test(arguments: [
+    ("host = https://old ; prod workspace\n", "host = https://new ; prod workspace\n"),
+    ("host=https://old   # prod\tworkspace\r\n", "host=https://new   # prod\tworkspace\r\n"),
+    ("host = https://old#not-a-comment\n", "host = https://new\n"),
+    ("host = https://old;not-a-comment ; note\n", "host = https://new ; note\n"),
+    ("host = \"https://old\" # quoted\n", "host = https://new # quoted\n"),
+    ("host = https://old \\\n  more ; not a comment either\n", "host = https://new\n"),
+  ])
+  func keepsTheInlineCommentOfARewrittenKey(line: String, expected: String) throws {
+    let result = try edited("[a]\n" + line + "[b]\nhost = https://b\n") {
+      try $0.set("host", to: "https://new", in: "a")
+    }
+    #expect(result == "[a]\n" + expected + "[b]\nhost = https://b\n")
+    #expect(try INIDocument(parsing: Array(result.utf8)).section("a")?.values["host"] == "https://new")
+  }
+
+  /// Comments at the very top of the file describe the file: deleting the first section must leave them, whether a
+  /// blank line separates them from its header or not.
+  @Test func removingTheFirstSectionKeepsTheFilesHeaderComment() throws {
+    let direct = try edited("# managed by hand\n# do not share\n[a]\nhost = 1\n\n[b]\nhost = 2\n") {
+      $0.removeSection("a")
+    }
+    #expect(direct == "# managed by hand\n# do not share\n\n[b]\nhost = 2\n")
+    let separated = try edited("\n; header\n\n[a]\nhost = 1\n") { $0.removeSection("a") }
+    #expect(separated == "\n; header\n")
+    let implicit = try edited("; header\n\nhost = x\n[a]\nhost = y\n") { $0.removeSection("DEFAULT") }
+    #expect(implicit == "; header\n\n[a]\nhost = y\n")
   }
 
   @Test func addsAMissingKeyAfterTheSectionsLastEntry() throws {
@@ -271,7 +302,7 @@ private func edited(_ text: String, _ change: (inout INIDocument) throws -> Void
     #expect(editedA == bom + "[a]\nhost = https://a2\n\n" + b)
     // Removing the first line must not take the mark with it: it belongs to the file, not to that section.
     #expect(try edited(text) { $0.removeSection("a") } == bom + b)
-    #expect(try edited(bom + "; about a\n" + a + b) { $0.removeSection("a") } == bom + b)
+    #expect(try edited(bom + "; about a\n" + a + b) { $0.removeSection("a") } == bom + "; about a\n" + b)
     let implicit = bom + "host = https://d\ntoken = t\n" + b
     #expect(try edited(implicit) { $0.removeKey("host", from: "DEFAULT") } == bom + "token = t\n" + b)
     let defaultHost = try edited(implicit) { try $0.set("host", to: "https://e", in: "DEFAULT") }

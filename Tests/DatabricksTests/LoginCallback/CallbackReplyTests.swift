@@ -1,5 +1,6 @@
 import Databricks
 import Foundation
+import LoopbackHTTP
 import Testing
 
 @Suite struct CallbackReplyTests {
@@ -57,16 +58,21 @@ import Testing
 
   @Test func keepsListeningOnEverythingElse() {
     #expect(reply(.notFound).status == 404)
-    #expect(reply(.malformed(reason: "x")).status == 400)
-    #expect(reply(.headTooLarge).status == 431)
-    for request in [CallbackRequest.notFound, .malformed(reason: "x"), .headTooLarge] {
-      #expect(reply(request).outcome == .keepListening)
+    #expect(reply(.notFound).outcome == .keepListening)
+    #expect(CallbackReply(refusing: .badRequest("x")).status == 400)
+    #expect(CallbackReply(refusing: .headersTooLarge).status == 431)
+    // Whatever else a parser refuses (a TLS hello, HTTP/2, a body) is a bad request to the listener.
+    for error in [HTTPParseError.unsupportedVersion, .lengthRequired, .bodyTooLarge] {
+      #expect(CallbackReply(refusing: error).status == 400)
+    }
+    for error in [HTTPParseError.badRequest("x"), .headersTooLarge, .unsupportedVersion, .lengthRequired] {
+      #expect(CallbackReply(refusing: error).outcome == .keepListening)
     }
   }
 
   @Test func serializesASelfContainedClosingResponse() throws {
     let answer = reply(.callback(.code(code: "c", state: "the-state")))
-    let text = String(decoding: answer.serialized, as: UTF8.self)
+    let text = String(decoding: answer.response.serialized(closingConnection: true), as: UTF8.self)
     let parts = text.components(separatedBy: "\r\n\r\n")
     let head = try #require(parts.first)
     let body = parts.dropFirst().joined(separator: "\r\n\r\n")
@@ -80,8 +86,10 @@ import Testing
     }
     #expect(body == answer.page)
     #expect(!body.contains("http"), "no external resources")
-    #expect(String(decoding: reply(.headTooLarge).serialized, as: UTF8.self).hasPrefix("HTTP/1.1 431 "))
-    #expect(String(decoding: reply(.notFound).serialized, as: UTF8.self).hasPrefix("HTTP/1.1 404 Not Found\r\n"))
+    let tooLarge = CallbackReply(refusing: .headersTooLarge).response.serialized(closingConnection: true)
+    #expect(String(decoding: tooLarge, as: UTF8.self).hasPrefix("HTTP/1.1 431 "))
+    let notFound = reply(.notFound).response.serialized(closingConnection: true)
+    #expect(String(decoding: notFound, as: UTF8.self).hasPrefix("HTTP/1.1 404 Not Found\r\n"))
   }
 
   @Test func escapesHTML() {

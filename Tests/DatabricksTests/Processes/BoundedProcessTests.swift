@@ -61,6 +61,25 @@ import Testing
     #expect(String(decoding: output.stdout, as: UTF8.self) == "a b|unset")
   }
 
+  /// Helper programs get the environment minus every credential brickauth may have been started with, so a
+  /// keyring tool or browser (or whatever `BROWSER` names) cannot read them.
+  @Test func neverPassesSecretBearingVariablesOn() async throws {
+    let secrets = [
+      "DATABRICKS_TOKEN", "DATABRICKS_CLIENT_SECRET", "DATABRICKS_PASSWORD", "DATABRICKS_OIDC_TOKEN",
+      "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ARM_CLIENT_SECRET", "GOOGLE_CREDENTIALS", "DATABRICKS_METADATA_SERVICE_URL",
+      "SYSTEM_ACCESSTOKEN", "MY_CI_OIDC",
+    ]
+    var environment = Dictionary(uniqueKeysWithValues: secrets.map { ($0, "leaked-\($0)") })
+    environment["DATABRICKS_OIDC_TOKEN_ENV"] = "MY_CI_OIDC"
+    environment["DATABRICKS_HOST"] = "https://h.example"
+    environment["PATH"] = "/usr/bin:/bin"
+    let output = try await Self.run(["/usr/bin/env"], environment: environment)
+    let printed = String(decoding: output.stdout, as: UTF8.self)
+    #expect(!printed.contains("leaked"), "\(printed)")
+    let names = Set(printed.split(separator: "\n").map { String($0.prefix { $0 != "=" }) })
+    #expect(names.isSuperset(of: ["DATABRICKS_HOST", "PATH", "DATABRICKS_OIDC_TOKEN_ENV"]))
+  }
+
   @Test func killsAProgramThatOverrunsItsDeadline() async {
     let start = ContinuousClock.now
     await #expect(throws: BoundedProcess.Failure.timedOut(seconds: 0.3)) {

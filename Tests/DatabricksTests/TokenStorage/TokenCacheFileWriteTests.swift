@@ -13,9 +13,9 @@ import Testing
   }
 
   /// What the CLI (`json.MarshalIndent(f, "", "  ")` of `tokenStoreFile`) writes after logins of a workspace
-  /// profile, an account profile and a unified-host account, with the host-key mirrors: typed by hand from the
-  /// facts (§1.2, §1.3) and Go's encoder rules. Struct fields in declaration order, map keys sorted by bytes, no
-  /// trailing newline.
+  /// profile, an account profile and a unified-host account, with the host-key mirrors: typed by hand from the CLI's
+  /// file format (`libs/auth/storage/filestore.go`), its key scheme (profile name, mirrored to the host key) and Go's
+  /// encoder rules. Struct fields in declaration order, map keys sorted by bytes, no trailing newline.
   static let goFile = """
     {
       "version": 1,

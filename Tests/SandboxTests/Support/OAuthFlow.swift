@@ -2,6 +2,7 @@ import Basics
 import Databricks
 import Foundation
 import JSON
+import LoopbackHTTP
 import Sandbox
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
   import FoundationNetworking
 #endif
 
-/// Drives the sandbox's OAuth endpoints as the CLI does (facts §2.2), one step at a time.
+/// Drives the sandbox's OAuth endpoints as the CLI does, one step at a time.
 ///
 /// The authorize step goes over a raw connection, so the redirect is not followed and its `Location` can be read;
 /// the token step goes through URLSession like any REST call. Requests are encoded with Foundation, not with the

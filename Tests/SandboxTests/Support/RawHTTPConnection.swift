@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import LoopbackHTTP
 import Sandbox
 
 #if canImport(Glibc)

@@ -32,7 +32,7 @@ import Testing
 
   @Test func theProgressTokenOfTheToolCallDrivesProgress() async throws {
     try await SandboxedServer.with { world in
-      let ids: [JSONValue] = [.string(SandboxSession.oldLaptopTokenID), "missing"]
+      let ids: [JSONValue] = [.string(SandboxHome.oldLaptopTokenID), "missing"]
       let request: JSONValue = [
         "jsonrpc": "2.0", "id": 7, "method": "tools/call",
         "params": [
@@ -44,7 +44,7 @@ import Testing
       let messages = try await world.server.writer.waitUntil { $0.contains { $0["id"] == 7 } }
       let result = try #require(messages.last { $0["id"] == 7 }?["result"])
       #expect(result["isError"] == false)
-      #expect(result["structuredContent"]?["revoked"] == [.string(SandboxSession.oldLaptopTokenID)])
+      #expect(result["structuredContent"]?["revoked"] == [.string(SandboxHome.oldLaptopTokenID)])
       let progress = messages.filter { $0["method"] == "notifications/progress" }
       #expect(!progress.isEmpty)
       #expect(progress.allSatisfy { $0["params"]?["progressToken"] == "t7" })

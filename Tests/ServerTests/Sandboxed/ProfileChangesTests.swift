@@ -46,7 +46,7 @@ import Testing
       }
       let listed = try await world.result("listTokens")
       let ids = listed["tokens"]?.arrayValue?.compactMap { $0["tokenId"] } ?? []
-      #expect(Set(ids) == [newID, .string(SandboxSession.oldLaptopTokenID)])
+      #expect(Set(ids) == [newID, .string(SandboxHome.oldLaptopTokenID)])
       #expect(try await world.result("getTokenSettings")["tokensEnabled"] == true)
     }
   }

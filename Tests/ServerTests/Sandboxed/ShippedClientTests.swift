@@ -16,7 +16,7 @@ import Testing
   static func withShippedService(
     _ body: (_ server: InProcessServer, _ sandbox: DatabricksSandbox) async throws -> Void
   ) async throws {
-    let session = try SandboxSession()
+    let session = try SandboxHome()
     let server = InProcessServer(environment: session.environment(replacing: [:]), testMethods: false)
     do {
       try await body(server, session.sandbox)

@@ -135,10 +135,10 @@ import Testing
 
   @Test func revokesOneTokenOrReportsWhyNot() async throws {
     try await SandboxedServer.with { world in
-      let revoked = try await world.result("revokeToken", ["tokenId": .string(SandboxSession.oldLaptopTokenID)])
-      #expect(revoked == ["revoked": [.string(SandboxSession.oldLaptopTokenID)], "failed": []])
-      #expect(!world.sandbox.workspace.tokens.contains { $0.id == SandboxSession.oldLaptopTokenID })
-      let missing = try await world.error("revokeToken", ["tokenId": .string(SandboxSession.oldLaptopTokenID)])
+      let revoked = try await world.result("revokeToken", ["tokenId": .string(SandboxHome.oldLaptopTokenID)])
+      #expect(revoked == ["revoked": [.string(SandboxHome.oldLaptopTokenID)], "failed": []])
+      #expect(!world.sandbox.workspace.tokens.contains { $0.id == SandboxHome.oldLaptopTokenID })
+      let missing = try await world.error("revokeToken", ["tokenId": .string(SandboxHome.oldLaptopTokenID)])
       #expect(missing["code"] == -31006)
       #expect(missing["data"]?["kind"] == "not_found")
       #expect(missing["data"]?["httpStatus"] == 404)
@@ -150,7 +150,7 @@ import Testing
     try await SandboxedServer.with { world in
       let created = try await world.result("createToken", ["profile": "user"])
       let userToken = try #require(created["tokenId"])
-      let ids: [JSONValue] = [.string(SandboxSession.oldLaptopTokenID), "missing", userToken, "missing"]
+      let ids: [JSONValue] = [.string(SandboxHome.oldLaptopTokenID), "missing", userToken, "missing"]
       let request: JSONValue = [
         "jsonrpc": "2.0", "id": 7, "method": "revokeToken",
         "params": ["scope": "workspace", "tokenIds": .array(ids), "_meta": ["progressToken": "bulk"]],
@@ -158,7 +158,7 @@ import Testing
       world.server.connection.receive(JSONWriter.bytes(request)[...])
       let messages = try await world.server.writer.waitUntil { $0.contains { $0["id"] == 7 } }
       let result = try #require(messages.last { $0["id"] == 7 }?["result"])
-      #expect(result["revoked"] == [.string(SandboxSession.oldLaptopTokenID), userToken])
+      #expect(result["revoked"] == [.string(SandboxHome.oldLaptopTokenID), userToken])
       let failed = try #require(result["failed"]?.arrayValue)
       #expect(failed.count == 1, "duplicates are revoked once")
       #expect(failed.first?["tokenId"] == "missing")

@@ -1,4 +1,5 @@
 import JSON
+import LoopbackHTTP
 
 /// `GET /.well-known/databricks-config`: the host metadata every SDK client asks for first (Go SDK
 /// `config/host_metadata.go`), unauthenticated as on real hosts.

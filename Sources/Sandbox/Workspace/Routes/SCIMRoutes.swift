@@ -1,9 +1,10 @@
 import JSON
+import LoopbackHTTP
 
-/// SCIM `Me`: who the credential belongs to; the SDKs' and CLI's cheap validity check (facts §4.4).
+/// SCIM `Me`: who the credential belongs to; the SDKs' and CLI's cheap validity check.
 enum SCIMRoutes {
   /// `GET /api/2.0/preview/scim/v2/Me`
-  static func me(_ call: APICall, _ state: inout WorkspaceState) throws(DatabricksErrorBody) -> HTTPResponse {
+  static func me(_ call: APICall, _ state: inout WorkspaceState) throws(SandboxErrorResponse) -> HTTPResponse {
     let principal = call.caller
     var user: [String: JSONValue] = [
       "schemas": [

@@ -1,11 +1,12 @@
 import JSON
+import LoopbackHTTP
 
-/// Token Management API: every token of the workspace, for admins only (facts §4.2).
+/// Token Management API (`/api/2.0/token-management/...`): every token of the workspace, for admins only.
 enum TokenManagementRoutes {
   private static let adminOnly = "Only workspace admins can use the token management API."
 
   /// `GET /api/2.0/token-management/tokens?created_by_id=&created_by_username=`
-  static func list(_ call: APICall, _ state: inout WorkspaceState) throws(DatabricksErrorBody) -> HTTPResponse {
+  static func list(_ call: APICall, _ state: inout WorkspaceState) throws(SandboxErrorResponse) -> HTTPResponse {
     try call.requireAdmin(adminOnly)
     var records = state.tokens.records
     if let text = call.query["created_by_id"], !text.isEmpty {
@@ -26,7 +27,7 @@ enum TokenManagementRoutes {
     id: String,
     _ call: APICall,
     _ state: inout WorkspaceState
-  ) throws(DatabricksErrorBody) -> HTTPResponse {
+  ) throws(SandboxErrorResponse) -> HTTPResponse {
     try call.requireAdmin(adminOnly)
     guard let record = state.tokens.record(id: id) else {
       throw .resourceDoesNotExist("Token with ID \(id) does not exist.")
@@ -39,7 +40,7 @@ enum TokenManagementRoutes {
     id: String,
     _ call: APICall,
     _ state: inout WorkspaceState
-  ) throws(DatabricksErrorBody) -> HTTPResponse {
+  ) throws(SandboxErrorResponse) -> HTTPResponse {
     try call.requireAdmin(adminOnly)
     guard state.tokens.remove(id: id) else { throw .resourceDoesNotExist("Token with ID \(id) does not exist.") }
     return .json([:])
@@ -50,7 +51,7 @@ enum TokenManagementRoutes {
   static func createOnBehalfOf(
     _ call: APICall,
     _ state: inout WorkspaceState
-  ) throws(DatabricksErrorBody) -> HTTPResponse {
+  ) throws(SandboxErrorResponse) -> HTTPResponse {
     try call.requireAdmin(adminOnly)
     let applicationID = try call.requiredString("application_id")
     guard let owner = state.servicePrincipal(applicationID: applicationID) else {

@@ -1,5 +1,3 @@
-package import JSON
-
 /// A response the server writes whole; it always carries an exact `Content-Length`.
 package struct HTTPResponse: Sendable, Equatable {
   package var status: Int
@@ -12,12 +10,7 @@ package struct HTTPResponse: Sendable, Equatable {
     self.body = body
   }
 
-  /// A compact JSON body, as Databricks sends it.
-  package static func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {
-    HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: JSONWriter.bytes(value))
-  }
-
-  /// A plain-text body, for errors below the API layer (malformed HTTP).
+  /// A plain-text body, for errors below the handler's routes (malformed HTTP).
   package static func text(_ text: String, status: Int) -> HTTPResponse {
     HTTPResponse(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array(text.utf8))
   }

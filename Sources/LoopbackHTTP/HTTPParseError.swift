@@ -6,7 +6,7 @@ package enum HTTPParseError: Error, Sendable, Equatable {
   case headersTooLarge
   /// `Content-Length` exceeds the parser's body cap.
   case bodyTooLarge
-  /// A `Transfer-Encoding` body (chunked): the sandbox only takes bodies framed by `Content-Length`.
+  /// A `Transfer-Encoding` body (chunked): the server only takes bodies framed by `Content-Length`.
   case lengthRequired
   /// A version other than HTTP/1.0 or HTTP/1.1.
   case unsupportedVersion

@@ -1,10 +1,11 @@
 package import JSON
+package import LoopbackHTTP
 
-/// An error answer in the shapes real workspaces send (facts §4.5, §9).
+/// An error answer in the shapes real workspaces send: `{"error_code", "message"}`.
 ///
 /// Most APIs put a string code in `error_code`; the authentication layer in front of them puts the integer HTTP
 /// status there instead, which clients must tolerate, so ``errorCode`` is a `JSONValue`.
-package struct DatabricksErrorBody: Error, Sendable, Equatable {
+package struct SandboxErrorResponse: Error, Sendable, Equatable {
   package var status: Int
   package var errorCode: JSONValue
   package var message: String
@@ -24,7 +25,7 @@ package struct DatabricksErrorBody: Error, Sendable, Equatable {
   }
 }
 
-extension DatabricksErrorBody {
+extension SandboxErrorResponse {
   package static func invalidParameterValue(_ message: String) -> Self {
     Self(status: 400, errorCode: "INVALID_PARAMETER_VALUE", message: message)
   }

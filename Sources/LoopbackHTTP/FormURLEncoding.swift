@@ -1,5 +1,5 @@
 /// `application/x-www-form-urlencoded` fields as a value: the body of a token request and the query of an authorize
-/// request or a redirect.
+/// request or a redirect: a pure value, shared by every loopback server.
 ///
 /// Fields keep their order and repetitions, because OAuth refuses a parameter sent twice (RFC 6749 §3.1, §3.2)
 /// rather than picking one. Parsing follows the WHATWG URL standard (`&` separates, the first `=` splits, a field

@@ -1,10 +1,11 @@
 import Foundation
 import JSON
+import LoopbackHTTP
 import Sandbox
 import Testing
 
-/// The HTTP server over raw loopback sockets: persistence, pipelining, errors on the wire, concurrency, stop().
-@Suite(.timeLimit(.minutes(1))) struct HTTPServerTests {
+/// The sandbox served by the loopback HTTP server, over raw sockets: persistence, pipelining, errors on the wire, concurrency, stop().
+@Suite(.timeLimit(.minutes(1))) struct SandboxHTTPServingTests {
   private func get(_ path: String, token: String, extraHeaders: String = "") -> String {
     "GET \(path) HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer \(token)\r\n\(extraHeaders)\r\n"
   }

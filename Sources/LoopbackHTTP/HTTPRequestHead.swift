@@ -8,7 +8,7 @@ struct HTTPRequestHead {
   var expectsContinue: Bool
 
   /// Parses a head that ends with its blank line (CRLF or bare LF line ends).
-  static func parse(_ bytes: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPRequestHead {
+  static func parse(_ bytes: ArraySlice<UInt8>, maxHeaderCount: Int) throws(HTTPParseError) -> HTTPRequestHead {
     var lines = bytes.split(separator: .lineFeed, omittingEmptySubsequences: false).map { line in
       line.last == .carriageReturn ? line.dropLast() : line
     }
@@ -16,6 +16,7 @@ struct HTTPRequestHead {
     while lines.last?.isEmpty == true { lines.removeLast() }
     guard let requestLine = lines.first else { throw .badRequest("missing request line") }
     let (method, target, minorVersion) = try parseRequestLine(requestLine)
+    guard lines.count - 1 <= maxHeaderCount else { throw .headersTooLarge }
     let headers = try parseFields(lines.dropFirst())
     return HTTPRequestHead(
       request: HTTPRequest(method: method, target: target, minorVersion: minorVersion, headers: headers),
@@ -33,7 +34,7 @@ struct HTTPRequestHead {
     let target = parts[1]
     let version = String(decoding: parts[2], as: UTF8.self)
     guard !method.isEmpty, method.allSatisfy(isTokenCharacter) else { throw .badRequest("malformed method") }
-    // Only origin form (`/path?query`): the sandbox is never a proxy, and no client of it sends `*`.
+    // Only origin form (`/path?query`): a loopback server is never a proxy, and no client of it sends `*`.
     guard target.first == UInt8(ascii: "/"), target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
       throw .badRequest("malformed request target")
     }

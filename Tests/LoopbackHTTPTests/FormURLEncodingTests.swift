@@ -1,4 +1,4 @@
-import Sandbox
+import LoopbackHTTP
 import Testing
 
 @Suite struct FormURLEncodingTests {

@@ -1,4 +1,4 @@
-import Sandbox
+import LoopbackHTTP
 import Testing
 
 /// The request parser as a pure value: bytes in, events out, no sockets.
@@ -143,7 +143,7 @@ import Testing
   }
 
   @Test func headersOverTheCapAre431EvenBeforeTheyEnd() {
-    var parser = HTTPRequestParser(maxHeaderBytes: 64)
+    var parser = HTTPRequestParser(limits: HTTPLimits(maxHeadBytes: 64))
     #expect(feed("GET / HTTP/1.1\r\nHost: h\r\nX-Long: ", &parser) == [])
     #expect(feed(String(repeating: "a", count: 40), &parser) == [.failure(.headersTooLarge)])
     #expect(feed("\r\n\r\n", &parser) == [], "a failed parser ignores further input")
@@ -154,9 +154,9 @@ import Testing
     let padding = String(repeating: "a", count: 64 - head.utf8.count - 4)
     let text = head + padding + "\r\n\r\n"
     #expect(text.utf8.count == 64)
-    var atCap = HTTPRequestParser(maxHeaderBytes: 64)
+    var atCap = HTTPRequestParser(limits: HTTPLimits(maxHeadBytes: 64))
     #expect(feed(text, &atCap).map(\.status) == [200])
-    var belowCap = HTTPRequestParser(maxHeaderBytes: 63)
+    var belowCap = HTTPRequestParser(limits: HTTPLimits(maxHeadBytes: 63))
     #expect(feed(text, &belowCap) == [.failure(.headersTooLarge)])
   }
 
@@ -167,7 +167,7 @@ import Testing
   }
 
   @Test func bodiesOverTheCapAre413() {
-    var parser = HTTPRequestParser(maxBodyBytes: 10)
+    var parser = HTTPRequestParser(limits: HTTPLimits(maxBodyBytes: 10))
     #expect(feed("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n", &parser) == [.failure(.bodyTooLarge)])
     #expect(HTTPParseError.bodyTooLarge.status == 413)
   }
@@ -201,6 +201,87 @@ import Testing
       HTTPRequest(method: "GET", target: "/", minorVersion: 0, headers: ["Connection": "keep-alive"])
         .keepsConnectionAlive
     )
+  }
+}
+
+/// What a browser-facing listener (the login redirect) relies on: any split, blank lines, generous caps, and exact
+/// refusals of whatever is not an HTTP/1.x request.
+@Suite struct HTTPRequestParserHeadTests {
+  private static let head = Array("GET /?code=abc&state=xyz HTTP/1.1\r\nHost: localhost:8020\r\n\r\n".utf8)
+  private static let request = HTTPRequest(
+    method: "GET",
+    target: "/?code=abc&state=xyz",
+    headers: ["Host": "localhost:8020"]
+  )
+
+  @Test func waitsForTheWholeHeadHoweverItIsSplit() {
+    for split in 0..<Self.head.count {
+      var parser = HTTPRequestParser()
+      #expect(parser.feed(Self.head[..<split]) == [], "split at \(split)")
+      #expect(parser.feed(Self.head[split...]) == [.request(Self.request)], "split at \(split)")
+    }
+    var parser = HTTPRequestParser()
+    for byte in Self.head.dropLast() { #expect(parser.feed([byte]) == []) }
+    #expect(parser.feed([Self.head.last ?? 0]) == [.request(Self.request)])
+  }
+
+  @Test func ignoresEmptyLinesBeforeTheRequestAndWaitsOnBytesAfterIt() {
+    var parser = HTTPRequestParser()
+    #expect(parser.feed(Array("\r\n\n".utf8)) == [])
+    #expect(parser.feed(Self.head + Array("body or a pipelined request".utf8)) == [.request(Self.request)])
+  }
+
+  @Test func capsTheHead() {
+    var parser = HTTPRequestParser(limits: HTTPLimits(maxHeadBytes: 100))
+    #expect(parser.feed(Array("GET /?code=\(String(repeating: "a", count: 80))".utf8)) == [])
+    #expect(parser.feed(Array(String(repeating: "a", count: 30).utf8)) == [.failure(.headersTooLarge)], "no end")
+
+    var complete = HTTPRequestParser(limits: HTTPLimits(maxHeadBytes: 40))
+    #expect(complete.feed(Self.head) == [.failure(.headersTooLarge)], "complete, but longer than the cap")
+    var exact = HTTPRequestParser(limits: HTTPLimits(maxHeadBytes: Self.head.count))
+    #expect(exact.feed(Self.head) == [.request(Self.request)])
+
+    var blankLines = HTTPRequestParser(limits: HTTPLimits(maxHeadBytes: 10))
+    #expect(blankLines.feed(Array(repeating: UInt8(ascii: "\n"), count: 11)) == [.failure(.headersTooLarge)])
+    #expect(HTTPLimits().maxHeadBytes >= 16 * 1024)
+  }
+
+  @Test func capsTheNumberOfHeaderFields() {
+    let fields = (0..<3).map { "X-\($0): v\r\n" }.joined()
+    var atCap = HTTPRequestParser(limits: HTTPLimits(maxHeaderCount: 4))
+    #expect(atCap.feed(Array("GET / HTTP/1.1\r\nHost: h\r\n\(fields)\r\n".utf8)).count == 1)
+    #expect(
+      atCap.feed(Array("GET / HTTP/1.1\r\nHost: h\r\n\(fields)X-4: v\r\n\r\n".utf8)) == [.failure(.headersTooLarge)]
+    )
+  }
+
+  @Test func refusesWhatIsNotAnHTTP1Request() {
+    let cases: [(String, HTTPParseError)] = [
+      ("GARBAGE\r\n\r\n", .badRequest("malformed request line")),
+      ("GET /  HTTP/1.1\r\nHost: x\r\n\r\n", .badRequest("malformed request line")),
+      ("GET / HTTP/1.1 extra\r\nHost: x\r\n\r\n", .badRequest("malformed request line")),
+      ("\u{16}\u{3}\u{1} TLS hello?\r\n\r\n", .badRequest("malformed method")),
+      ("G(T / HTTP/1.1\r\nHost: x\r\n\r\n", .badRequest("malformed method")),
+      ("GET http://localhost/ HTTP/1.1\r\nHost: x\r\n\r\n", .badRequest("malformed request target")),
+      ("GET /\u{7F} HTTP/1.1\r\nHost: x\r\n\r\n", .badRequest("malformed request target")),
+      ("GET / HTTP/2.0\r\nHost: x\r\n\r\n", .unsupportedVersion),
+      ("GET / http/1.1\r\nHost: x\r\n\r\n", .badRequest("malformed HTTP version")),
+      ("GET / HTTP/1.1\r\nHost x\r\n\r\n", .badRequest("malformed header field")),
+      ("GET / HTTP/1.1\r\nHost : x\r\n\r\n", .badRequest("malformed header field name")),
+      ("GET / HTTP/1.1\r\n: x\r\nHost: x\r\n\r\n", .badRequest("malformed header field name")),
+      ("GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n", .badRequest("malformed header field")),
+      ("GET / HTTP/1.1\r\nHost: x\u{1}\r\n\r\n", .badRequest("control character in header field value")),
+      ("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n", .badRequest("HTTP/1.1 requests need exactly one Host header")),
+      ("GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n", .badRequest("HTTP/1.1 requests need exactly one Host header")),
+    ]
+    for (head, error) in cases {
+      var parser = HTTPRequestParser()
+      #expect(parser.feed(Array(head.utf8)) == [.failure(error)], "\(head.debugDescription)")
+    }
+    var bytes = HTTPRequestParser()
+    #expect(bytes.feed([0xFF, 0xFE, 0x0A, 0x0A]) == [.failure(.badRequest("malformed request line"))])
+    var blank = HTTPRequestParser()
+    #expect(blank.feed(Array("\r\n\r\n".utf8)) == [], "empty lines alone are skipped, not a request")
   }
 }
 

@@ -2,7 +2,7 @@
 ///
 /// Feed it whatever `recv` returned, however the stream was split; it returns the events that the new bytes
 /// completed, in order. Pipelined requests come out one after another. Bodies are framed only by
-/// `Content-Length`: the sandbox's clients never stream request bodies, and refusing `Transfer-Encoding` with 411
+/// `Content-Length`: loopback clients never stream request bodies, and refusing `Transfer-Encoding` with 411
 /// (instead of guessing where a chunked body ends) keeps a confused client from desynchronising the connection.
 /// After a ``Event/failure(_:)`` the parser ignores all further input, because the server answers the error and
 /// closes the connection.
@@ -20,26 +20,24 @@ package struct HTTPRequestParser: Sendable {
     case failure(HTTPParseError)
   }
 
-  package static let defaultMaxHeaderBytes = 16 * 1024
-  package static let defaultMaxBodyBytes = 1024 * 1024
-
   private enum State {
     case head
     case body(HTTPRequest, length: Int)
     case failed
   }
 
-  private let maxHeaderBytes: Int
-  private let maxBodyBytes: Int
+  private let limits: HTTPLimits
   private var state = State.head
   /// Bytes received and not yet consumed by a request.
   private var buffer: [UInt8] = []
   /// How far `buffer` has been searched for the blank line ending the head, so a slow sender costs no rescans.
   private var searchedHeadBytes = 0
+  /// Empty lines skipped before the coming request line: they count toward the head's cap, so a client cannot keep
+  /// the parser busy forever with nothing but line ends.
+  private var skippedBlankBytes = 0
 
-  package init(maxHeaderBytes: Int = defaultMaxHeaderBytes, maxBodyBytes: Int = defaultMaxBodyBytes) {
-    self.maxHeaderBytes = maxHeaderBytes
-    self.maxBodyBytes = maxBodyBytes
+  package init(limits: HTTPLimits = HTTPLimits()) {
+    self.limits = limits
   }
 
   package mutating func feed(_ bytes: some Sequence<UInt8>) -> [Event] {
@@ -75,26 +73,27 @@ package struct HTTPRequestParser: Sendable {
   private mutating func nextHead() -> Event? {
     skipEmptyLinesBeforeRequestLine()
     guard let headEnd = findHeadEnd() else {
-      return buffer.count > maxHeaderBytes ? .failure(.headersTooLarge) : nil
+      return skippedBlankBytes + buffer.count > limits.maxHeadBytes ? .failure(.headersTooLarge) : nil
     }
-    if headEnd > maxHeaderBytes { return .failure(.headersTooLarge) }
+    if skippedBlankBytes + headEnd > limits.maxHeadBytes { return .failure(.headersTooLarge) }
     let head: HTTPRequestHead
     do throws(HTTPParseError) {
-      head = try HTTPRequestHead.parse(buffer[..<headEnd])
+      head = try HTTPRequestHead.parse(buffer[..<headEnd], maxHeaderCount: limits.maxHeaderCount)
     } catch {
       return .failure(error)
     }
     buffer.removeFirst(headEnd)
     searchedHeadBytes = 0
-    if head.contentLength > maxBodyBytes { return .failure(.bodyTooLarge) }
+    skippedBlankBytes = 0
+    if head.contentLength > limits.maxBodyBytes { return .failure(.bodyTooLarge) }
     if head.contentLength == 0 { return .request(head.request) }
     state = .body(head.request, length: head.contentLength)
     if head.expectsContinue && buffer.count < head.contentLength { return .continueExpected }
     return nextEvent()
   }
 
-  /// RFC 9112 §2.2: a server should ignore empty lines before the request line (some clients send a stray CRLF
-  /// after a body).
+  /// A server should ignore empty lines before the request line (RFC 9112 section 2.2): some clients send a stray
+  /// CRLF after a body.
   private mutating func skipEmptyLinesBeforeRequestLine() {
     var count = 0
     while count < buffer.count {
@@ -109,10 +108,11 @@ package struct HTTPRequestParser: Sendable {
     if count > 0 {
       buffer.removeFirst(count)
       searchedHeadBytes = 0
+      skippedBlankBytes += count
     }
   }
 
-  /// The index just past the blank line that ends the head, accepting bare LF line ends as RFC 9112 §2.2 allows.
+  /// The index just past the blank line that ends the head, accepting bare LF line ends as RFC 9112 allows.
   private mutating func findHeadEnd() -> Int? {
     var index = max(0, searchedHeadBytes - 2)
     while index < buffer.count {

@@ -4,12 +4,11 @@
   import Darwin
 #endif
 
-/// The BSD socket calls of ``LoopbackListener``, with `EINTR` retries and without `SIGPIPE`.
+/// The BSD socket calls of ``LoopbackHTTPServer``, with `EINTR` retries and without `SIGPIPE`.
 ///
-/// Every descriptor is close-on-exec, so a browser launched while the listener runs cannot inherit it (and keep the
-/// port bound after the listener closed it). The Sandbox target has a similar helper for its test server; this one
-/// is separate because production code must not depend on the Sandbox.
-enum CallbackSocket {
+/// Every descriptor is close-on-exec, so a process spawned while the server runs (a browser, the executable under
+/// test) cannot inherit one and keep a port bound or a connection open after the server closed it.
+enum LoopbackSocket {
   /// A failed call and its `errno`.
   struct Failure: Error {
     var call: String
@@ -17,7 +16,7 @@ enum CallbackSocket {
     var reason: String { String(cString: strerror(code)) }
   }
 
-  /// The loopback addresses the listener binds.
+  /// The loopback addresses the server binds.
   enum Family {
     /// 127.0.0.1, always.
     case ipv4
@@ -25,7 +24,8 @@ enum CallbackSocket {
     case ipv6
   }
 
-  /// A listening, non-blocking socket on the loopback address of `family`, or the `errno` of the call that failed.
+  /// A listening, non-blocking socket on the loopback address of `family` (port 0: one the kernel picks), or the
+  /// `errno` of the call that failed.
   static func listen(_ family: Family, port: UInt16) -> Result<Int32, Failure> {
     let domain = family == .ipv4 ? AF_INET : AF_INET6
     #if canImport(Glibc)
@@ -35,7 +35,7 @@ enum CallbackSocket {
       if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
     #endif
     guard fd >= 0 else { return .failure(Failure(call: "socket", code: errno)) }
-    // As Go's net.Listen: rebinding right after a previous login must not fail on its TIME_WAIT connections.
+    // Rebinding right after a previous server must not fail on its TIME_WAIT connections (as Go's net.Listen).
     setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
     let bound: Int32
     switch family {
@@ -82,28 +82,18 @@ enum CallbackSocket {
   }
 
   /// The port a listening socket is bound to.
-  static func boundPort(_ fd: Int32) -> UInt16? {
-    var address = sockaddr_storage()
-    var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+  static func boundPort(_ fd: Int32) -> Result<UInt16, Failure> {
+    var address = sockaddr_in()
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let named = withUnsafeMutablePointer(to: &address) { pointer in
       pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
     }
-    guard named == 0 else { return nil }
-    return withUnsafePointer(to: &address) { pointer in
-      switch Int32(pointer.pointee.ss_family) {
-      case AF_INET:
-        pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
-      case AF_INET6:
-        pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin6_port) }
-      default: nil
-      }
-    }
+    guard named == 0 else { return .failure(Failure(call: "getsockname", code: errno)) }
+    return .success(UInt16(bigEndian: address.sin_port))
   }
 
-  /// Takes one waiting connection from a non-blocking listener; `nil` when there is none (or it failed).
-  ///
-  /// The connection is blocking with a send timeout: after `poll` a read never blocks, and the one small response
-  /// always fits the socket buffer, but a peer that stopped reading must not hold the listener's thread.
+  /// Takes one waiting connection from a non-blocking listener; `nil` (with `errno` set) when there is none or it
+  /// failed. The connection itself blocks: it is served by a thread of its own.
   static func accept(_ listener: Int32) -> Int32? {
     while true {
       #if canImport(Glibc)
@@ -115,30 +105,36 @@ enum CallbackSocket {
         if errno == EINTR { continue }
         return nil
       }
+      // Glibc's module map hides `accept4`, so close-on-exec is set in a second call.
       _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
       // BSD sockets inherit the listener's O_NONBLOCK; Linux ones do not.
       _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
       #if canImport(Darwin)
         setOption(fd, SOL_SOCKET, SO_NOSIGPIPE, 1)
       #endif
-      var timeout = timeval(tv_sec: 2, tv_usec: 0)
-      _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
       return fd
     }
   }
 
-  /// Reads what is available without blocking: the byte count, 0 at end of stream, -1 on an error or when nothing
-  /// is there (`errno` is then `EAGAIN`).
-  static func receive(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+  /// Reads what is available, waiting for it unless `blocking` is false: the byte count, 0 at end of stream, -1 on
+  /// an error (or, without blocking, when nothing is there).
+  static func receive(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, blocking: Bool = true) -> Int {
     guard let base = buffer.baseAddress else { return -1 }
     while true {
-      let count = recv(fd, base, buffer.count, Int32(MSG_DONTWAIT))
+      let count = recv(fd, base, buffer.count, blocking ? 0 : Int32(MSG_DONTWAIT))
       if count < 0 && errno == EINTR { continue }
       return count
     }
   }
 
-  /// Writes every byte; `false` when the peer is gone or stopped reading. Never raises `SIGPIPE`.
+  /// Whether the peer has closed its end: a read would return end-of-file. Peeks without consuming bytes, and
+  /// without blocking, so pipelined requests already waiting are left where they are.
+  static func peerHasClosed(_ fd: Int32) -> Bool {
+    var byte: UInt8 = 0
+    return recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) == 0
+  }
+
+  /// Writes every byte; `false` when the peer is gone. Never raises `SIGPIPE`, which would kill the process.
   static func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
     #if canImport(Glibc)
       let flags = Int32(MSG_NOSIGNAL)
@@ -160,10 +156,9 @@ enum CallbackSocket {
     }
   }
 
-  /// Closes a connection after its response: ends our direction, then discards whatever the client sent beyond
-  /// the head, because closing with unread bytes makes the kernel send a reset that can destroy the response
-  /// before the browser has read it.
-  static func finish(_ fd: Int32) {
+  /// Ends our direction after a last response, then discards what the client sent beyond what was read: closing
+  /// with unread bytes makes the kernel send a reset that can destroy the response before the client read it.
+  static func finishSending(_ fd: Int32) {
     #if canImport(Glibc)
       _ = shutdown(fd, Int32(SHUT_WR))
     #else
@@ -171,14 +166,22 @@ enum CallbackSocket {
     #endif
     var scratch = [UInt8](repeating: 0, count: 4096)
     for _ in 0..<16 {
-      let count = scratch.withUnsafeMutableBytes { receive(fd, into: $0) }
+      let count = scratch.withUnsafeMutableBytes { receive(fd, into: $0, blocking: false) }
       if count <= 0 { break }
     }
-    close(fd)
   }
 
-  /// A pipe whose read end wakes the listener's `poll`; the write end is non-blocking, so signalling it any
-  /// number of times never blocks the caller.
+  /// Ends both directions so a thread blocked in `recv` or `send` on `fd` wakes up; the descriptor stays open.
+  static func shutdownBoth(_ fd: Int32) {
+    #if canImport(Glibc)
+      _ = shutdown(fd, Int32(SHUT_RDWR))
+    #else
+      _ = shutdown(fd, SHUT_RDWR)
+    #endif
+  }
+
+  /// A pipe whose read end wakes a `poll`; the write end is non-blocking, so signalling it any number of times
+  /// never blocks the caller.
   static func makeWakePipe() -> Result<(read: Int32, write: Int32), Failure> {
     var fds: [Int32] = [0, 0]
     guard pipe(&fds) == 0 else { return .failure(Failure(call: "pipe", code: errno)) }
@@ -200,6 +203,14 @@ enum CallbackSocket {
     }
   }
 
+  static func closeDescriptor(_ fd: Int32) {
+    #if canImport(Glibc)
+      _ = Glibc.close(fd)
+    #else
+      _ = Darwin.close(fd)
+    #endif
+  }
+
   private static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) {
     var value = value
     _ = setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
@@ -207,7 +218,7 @@ enum CallbackSocket {
 
   private static func failAndClose(_ fd: Int32, _ call: String) -> Failure {
     let failure = Failure(call: call, code: errno)
-    close(fd)
+    closeDescriptor(fd)
     return failure
   }
 }

@@ -1,10 +1,13 @@
-import JSON
-import Sandbox
+import LoopbackHTTP
 import Testing
 
 @Suite struct HTTPResponseTests {
   @Test func serializationComputesContentLength() {
-    var response = HTTPResponse.json(["a": "é"], status: 200)
+    var response = HTTPResponse(
+      status: 200,
+      headers: ["Content-Type": "application/json"],
+      body: Array(#"{"a":"é"}"#.utf8)
+    )
     response.headers.add("Content-Length", "999")
     let text = String(decoding: response.serialized(closingConnection: false), as: UTF8.self)
     #expect(text == "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{\"a\":\"é\"}")

@@ -8,12 +8,12 @@ package import Foundation
 /// fixed id (``oldLaptopTokenID``), so examples can revoke something they did not create first.
 ///
 /// ```swift
-/// let session = try SandboxSession()
-/// let services = Services(environment: session.environment(replacing: ProcessInfo.processInfo.environment))
+/// let home = try SandboxHome()
+/// let services = Services(environment: home.environment(replacing: ProcessInfo.processInfo.environment))
 /// ...
-/// await session.close()
+/// await home.close()
 /// ```
-package final class SandboxSession: Sendable {
+package final class SandboxHome: Sendable {
   package static let profiles = ["admin", "user", "needs-login"]
   package static let oldLaptopTokenID = "0f1d1a970f1d1a970f1d1a970f1d1a970f1d1a970f1d1a970f1d1a970f1d1a97"
 

@@ -1,0 +1,24 @@
+/// What a ``LoopbackHTTPServer`` handler does with one request.
+package struct HTTPReply: Sendable {
+  package enum Action: Sendable {
+    case respond(HTTPResponse)
+    /// Close the connection without answering, as a crashed proxy would.
+    case dropConnection
+    /// Never answer: hold the connection, unanswered, until the server stops (a user who never finishes a consent
+    /// page). The client's own timeout is what is under test.
+    case hang
+  }
+
+  package var action: Action
+  /// Seconds to wait before acting; cut short when the server stops or the client hangs up.
+  package var delaySeconds: Double
+  /// Whether the server stops once this is done: the connection is answered and closed first, then the server
+  /// closes its listeners and every other connection. A one-shot server (a login redirect) ends with its answer.
+  package var stopsServer: Bool
+
+  package init(_ action: Action, delaySeconds: Double = 0, stopsServer: Bool = false) {
+    self.action = action
+    self.delaySeconds = delaySeconds
+    self.stopsServer = stopsServer
+  }
+}
