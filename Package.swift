@@ -55,7 +55,8 @@ let package = Package(
     .testTarget(
       name: "BasicsTests",
       dependencies: [
-        "Basics"
+        "Basics",
+        "Databricks",
       ],
       swiftSettings: globalSwiftSettings
     ),

@@ -1,6 +1,6 @@
 import Basics
 package import Databricks
-import Foundation
+package import Foundation
 package import JSON
 import JSONRPC
 
@@ -20,20 +20,25 @@ package final class Services: Sendable {
   /// The OAuth tokens, in the OS keyring or the CLI's token cache file as the storage mode says.
   package let tokens: OAuthTokenStore
   /// `listProfiles`' answer for the current versions of the config and the token cache.
-  package let profileList = ResultMemo()
+  let profileList = ResultMemo<ListProfiles.ProfileList>()
   /// The one HTTP client (and connection pool) of the process.
   package let client: RESTClient
-  package let sessions: SessionManager
+  /// Each profile's credential, resolved and refreshed once for all requests.
+  package let credentials: CredentialManager
   /// Token lists being paged through with `cursor`.
-  package let tokenListings = TokenListings()
+  package let tokenPages: TokenPageSnapshots
   /// OAuth logins in progress.
-  package let logins = LoginCoordinator()
+  package let logins: LoginCoordinator
   /// How the user is shown an authorization URL: the browser, or (sandbox) a client that follows it.
   package let browser: Browser
   package let loginPorts: ClosedRange<UInt16>
   /// Per tool, arguments that replace the document's `x-brickauth-mcp-defaults` (which `tools/list` shows): empty
   /// outside tests, which shorten `login`'s 20 s wait this way.
   package let mcpDefaultOverrides: [String: [String: JSONValue]]
+
+  /// The one clock of every time-based decision: token expiry, the lifetimes of token page snapshots and finished
+  /// logins, and the retry budget of the HTTP client made here.
+  package let now: @Sendable () -> Date
 
   /// How a login's authorization URL reaches a user.
   package enum Browser: Sendable {
@@ -48,6 +53,7 @@ package final class Services: Sendable {
   ///   - browser: `.followRedirects` for `--sandbox` and tests, so a login completes without a person.
   ///   - keyring: the OS keyring; by default the platform's, reached in `environment`.
   ///   - mcpDefaultOverrides: for tests, MCP argument defaults other than the document's.
+  ///   - now: the clock.
   package init(
     environment: [String: String],
     testMethods: Bool = false,
@@ -56,7 +62,8 @@ package final class Services: Sendable {
     keyring: (any Keyring)? = nil,
     browser: Browser = .system,
     loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts,
-    mcpDefaultOverrides: [String: [String: JSONValue]] = [:]
+    mcpDefaultOverrides: [String: [String: JSONValue]] = [:],
+    now: @escaping @Sendable () -> Date = Date.init
   ) {
     self.environment = environment
     self.testMethods = testMethods
@@ -64,20 +71,34 @@ package final class Services: Sendable {
     self.browser = browser
     self.loginPorts = loginPorts
     self.mcpDefaultOverrides = mcpDefaultOverrides
+    self.now = now
     resolver = ProfileResolver(environment: environment)
     config = ConfigStore(path: ConfigLocation.path(environment: environment))
     let home = ConfigLocation.homeDirectory(environment: environment)
     tokens = OAuthTokenStore(
       file: TokenCacheStore(path: TokenCacheStore.defaultPath(home: home)),
       keyring: keyring ?? SystemKeyring.make(environment: environment),
-      environment: environment
+      environment: environment,
+      now: now
     )
-    self.client = client ?? RESTClient(userAgent: "brickauth/\(BrickauthVersion.current)")
-    sessions = SessionManager(config: config, tokens: tokens, resolver: resolver, client: self.client)
+    self.client = client ?? RESTClient(userAgent: "brickauth/\(BrickauthVersion.current)", now: now)
+    credentials = CredentialManager(config: config, tokens: tokens, resolver: resolver, client: self.client, now: now)
+    tokenPages = TokenPageSnapshots(now: now)
+    logins = LoginCoordinator(now: now)
   }
 }
 
 extension Services {
+  /// A personal access token login into the config file.
+  package var patLogin: PATLogin {
+    PATLogin(client: client, configPath: config.path)
+  }
+
+  /// Signing a profile out of the config file and the token store.
+  package var logout: ProfileLogout {
+    ProfileLogout(config: config, resolver: resolver, tokens: tokens)
+  }
+
   /// A login that shows its URL as `browser` says (or only reports it when `openBrowser` is false). The URL always
   /// goes to stderr too: a user whose browser did not open can still copy it.
   package func oauthLogin(openBrowser: Bool) -> OAuthLogin {

@@ -23,6 +23,8 @@ package final class RESTClient: Sendable {
   private let urlSession: Locked<URLSession?> = Locked(nil)
   private let makeURLSession: @Sendable () -> URLSession
   private let userAgent: String
+  /// The clock the retry budget is measured on.
+  private let now: @Sendable () -> Date
 
   deinit {
     urlSession.withLock { $0?.invalidateAndCancel() }
@@ -34,7 +36,8 @@ package final class RESTClient: Sendable {
   package init(
     userAgent: String = "brickauth",
     requestTimeoutSeconds: Int = 30,
-    retryPolicy: RetryPolicy = RetryPolicy()
+    retryPolicy: RetryPolicy = RetryPolicy(),
+    now: @escaping @Sendable () -> Date = Date.init
   ) {
     let configuration = URLSessionConfiguration.ephemeral
     configuration.timeoutIntervalForRequest = TimeInterval(max(1, requestTimeoutSeconds))
@@ -46,6 +49,7 @@ package final class RESTClient: Sendable {
     makeURLSession = { URLSession(configuration: configuration) }
     self.userAgent = userAgent
     self.retryPolicy = retryPolicy
+    self.now = now
   }
 
   /// Sends `request` to `host` and returns the decoded JSON body (`nil` for an empty one).
@@ -96,7 +100,7 @@ package final class RESTClient: Sendable {
       urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
     }
     let secrets = (bearer.map { [$0] } ?? []) + extraSecrets
-    let start = Date()
+    let start = now()
     var attempt = 0
     while true {
       attempt += 1
@@ -108,7 +112,8 @@ package final class RESTClient: Sendable {
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         if (200..<300).contains(status) { return data }
         let retryAfter = RetryPolicy.retryAfterSeconds(
-          (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After")
+          (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After"),
+          now: now()
         )
         failure = .status(status, retryAfterSeconds: retryAfter)
         var body = DatabricksErrorBody(parsing: Array(data), status: status)
@@ -127,7 +132,7 @@ package final class RESTClient: Sendable {
         failure = Self.notConnectedCodes.contains(urlError.code) ? .notConnected : .lostAfterSending
         error = APIError(.network, Self.describe(urlError, host: host.url), host: host.url, retryable: true)
       }
-      let elapsed = Date().timeIntervalSince(start)
+      let elapsed = now().timeIntervalSince(start)
       guard
         let wait = retryPolicy.delay(
           after: failure,

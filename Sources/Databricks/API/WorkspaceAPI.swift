@@ -1,7 +1,7 @@
 import Foundation
 import JSON
 
-/// The workspace endpoints brickauth uses (Token API, Token Management, Workspace Conf, SCIM `Me`), typed, for one
+/// The workspace endpoints brickauth uses (Token API, Token Management, the token policy in Workspace Conf, SCIM `Me`), typed, for one
 /// host and credential.
 ///
 /// ```swift
@@ -69,7 +69,7 @@ package struct WorkspaceAPI: Sendable {
   // MARK: Workspace Conf
 
   /// The values of `keys`; a key the workspace has never set comes back as `""` or not at all.
-  package func workspaceConf(_ keys: [String]) async throws -> [String: String] {
+  private func workspaceConf(_ keys: [String]) async throws -> [String: String] {
     let answer = try await send(
       APIRequest("GET", "/api/2.0/workspace-conf", query: [("keys", keys.joined(separator: ","))])
     )
@@ -85,10 +85,35 @@ package struct WorkspaceAPI: Sendable {
     return values
   }
 
-  package func setWorkspaceConf(_ values: [String: String]) async throws {
+  private func setWorkspaceConf(_ values: [String: String]) async throws {
     _ = try await send(
       APIRequest("PATCH", "/api/2.0/workspace-conf", body: .object(values.mapValues(JSONValue.string)))
     )
+  }
+
+  // MARK: Token policy
+
+  /// The workspace's token policy as Workspace Conf holds it now.
+  package func tokenPolicy() async throws -> TokenPolicy {
+    TokenPolicy(workspaceConf: try await workspaceConf(TokenPolicy.keys))
+  }
+
+  /// Sets the maximum lifetime of new tokens (0 removes the limit; existing tokens keep theirs); admins only.
+  /// - Returns: the policy as it was before.
+  package func setMaxTokenLifetime(days: Int) async throws -> TokenPolicy {
+    try await changeTokenPolicy(TokenPolicy.workspaceConf(maxLifetimeDays: days))
+  }
+
+  /// Turns personal access tokens on or off for the whole workspace (creation and use); admins only.
+  /// - Returns: the policy as it was before.
+  package func setTokensEnabled(_ enabled: Bool) async throws -> TokenPolicy {
+    try await changeTokenPolicy(TokenPolicy.workspaceConf(tokensEnabled: enabled))
+  }
+
+  private func changeTokenPolicy(_ values: [String: String]) async throws -> TokenPolicy {
+    let previous = try await tokenPolicy()
+    try await setWorkspaceConf(values)
+    return previous
   }
 
   // MARK: Identity

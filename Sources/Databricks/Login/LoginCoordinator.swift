@@ -54,16 +54,19 @@ package actor LoginCoordinator {
   private var entries: [String: Entry] = [:]
   private let finishedFlowRetention: TimeInterval
   private let maxFinishedFlows: Int
+  private let now: @Sendable () -> Date
 
   /// - Parameters:
   ///   - finishedFlowRetention: how long `flow(id:)` still finds a finished flow.
   ///   - maxFinishedFlows: how many finished flows are kept at most (the most recently finished).
   package init(
     finishedFlowRetention: TimeInterval = defaultFinishedFlowRetention,
-    maxFinishedFlows: Int = defaultMaxFinishedFlows
+    maxFinishedFlows: Int = defaultMaxFinishedFlows,
+    now: @escaping @Sendable () -> Date = Date.init
   ) {
     self.finishedFlowRetention = finishedFlowRetention
     self.maxFinishedFlows = maxFinishedFlows
+    self.now = now
   }
 
   /// The running flow of `profile`, or a new one running `body` until `timeoutSeconds` pass.
@@ -79,7 +82,7 @@ package actor LoginCoordinator {
       return running.flow
     }
     let id = UUID().uuidString.lowercased()
-    let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
+    let deadline = now().addingTimeInterval(timeoutSeconds)
     // The task keeps the coordinator alive while it runs; the coordinator lives as long as the service anyway.
     let task = Task<LoginOutcome, any Error> { [self] in
       let result: Result<LoginOutcome, any Error>
@@ -189,18 +192,18 @@ package actor LoginCoordinator {
     entry.urlWaiters = []
     entry.outcomeWaiters = []
     entry.authorizationURL = nil
-    entry.finishedAt = Date()
+    entry.finishedAt = now()
     entries[id] = entry
     forgetOldFlows()
   }
 
   /// Drops finished flows older than the retention, and the oldest beyond the maximum count.
   private func forgetOldFlows() {
-    let now = Date()
+    let current = now()
     let finished = entries.compactMap { id, entry in entry.finishedAt.map { (id: id, at: $0) } }
       .sorted { $0.at > $1.at }
     for (index, flow) in finished.enumerated()
-    where index >= maxFinishedFlows || now.timeIntervalSince(flow.at) >= finishedFlowRetention {
+    where index >= maxFinishedFlows || current.timeIntervalSince(flow.at) >= finishedFlowRetention {
       entries[flow.id] = nil
     }
   }

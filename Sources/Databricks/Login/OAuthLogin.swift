@@ -7,30 +7,6 @@ import Foundation
 /// mirrored to the host key) or the OS keyring, as the storage mode says, and the profile section (`host`,
 /// `account_id`, `auth_type = databricks-cli`).
 package struct OAuthLogin: Sendable {
-  /// What to log in to.
-  package struct Target: Sendable {
-    package var profile: String
-    package var host: DatabricksHost
-    package var accountId: String?
-    package var scopes: [String]
-
-    package init(profile: String, host: DatabricksHost, accountId: String?, scopes: [String]) {
-      self.profile = profile
-      self.host = host
-      self.accountId = accountId
-      self.scopes = scopes
-    }
-
-    var level: Profile.Level { host.isAccountsHost ? .account : .workspace }
-
-    /// The profile as it will be saved, for the token cache's keys.
-    var savedProfile: Profile {
-      var attributes = ["host": host.url, "auth_type": "databricks-cli"]
-      attributes["account_id"] = accountId
-      return Profile(name: profile, source: .environment, attributes: attributes)
-    }
-  }
-
   package var client: RESTClient
   package var configPath: String
   package var tokens: OAuthTokenStore
@@ -56,7 +32,7 @@ package struct OAuthLogin: Sendable {
   }
 
   /// Runs the login; `publish` receives the authorization URL as soon as it exists.
-  package func run(_ target: Target, publish: @Sendable (String) async -> Void) async throws -> LoginOutcome {
+  package func run(_ target: LoginTarget, publish: @Sendable (String) async -> Void) async throws -> LoginOutcome {
     // Where the tokens will go is settled first, so an explicit `secure` without a keyring fails before the browser.
     let plan = try await storagePlan()
     let oauth = OAuthClient(client: client)
@@ -111,14 +87,14 @@ package struct OAuthLogin: Sendable {
   /// Stores the token where the CLI looks for it, then the profile, then the storage mode the CLI would record: a
   /// default `secure` that fell back to the file pins `auth_storage = plaintext`, one that reached the keyring pins
   /// `auth_storage = secure` (both best-effort, as in the CLI).
-  func save(_ token: OAuthToken, for target: Target, plan: TokenStoragePlan) async throws {
+  func save(_ token: OAuthToken, for target: LoginTarget, plan: TokenStoragePlan) async throws {
     let entry = TokenCacheFile.Entry(
       accessToken: token.accessToken,
       tokenType: token.tokenType,
       refreshToken: token.refreshToken,
       expiry: token.expiry
     )
-    try await tokens.save(entry, for: target.savedProfile, plan: plan)
+    try await tokens.save(entry, for: target.savedOAuthProfile, plan: plan)
     try await ConfigEditor.edit(configPath) { document throws(INIEditError) in
       try ProfileEdits.saveOAuthLogin(
         &document,

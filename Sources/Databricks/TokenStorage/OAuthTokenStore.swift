@@ -131,14 +131,15 @@ package actor OAuthTokenStore {
 
   /// The tokens of many profiles at once, for a listing, under the storage mode `storage`: one read of the file, or
   /// concurrent keyring lookups. The entries are built only when asked for, so a caller that already has an answer
-  /// for ``TokenListing/stamp`` (`listProfiles` remembers one per version of the files) pays for a `stat`, not a parse.
+  /// for ``OAuthTokensByProfile/stamp`` (`listProfiles` remembers one per version of the files) pays for a `stat`, not
+  /// a parse.
   /// Profiles other than OAuth ones are passed over. A profile whose token cannot be read (a broken file, a keyring
   /// error) is just missing.
-  package func listing(_ profiles: [Profile], storage: TokenStorage) async -> TokenListing {
+  package func byProfile(_ profiles: [Profile], storage: TokenStorage) async -> OAuthTokensByProfile {
     switch await readingPlan(storage) {
     case .file:
-      guard let tokens = try? await file.snapshot() else { return TokenListing(stamp: nil) { [:] } }
-      return TokenListing(stamp: .file(version: tokens.version)) {
+      guard let tokens = try? await file.snapshot() else { return OAuthTokensByProfile(stamp: nil) { [:] } }
+      return OAuthTokensByProfile(stamp: .file(version: tokens.version)) {
         var entries: [String: Entry] = [:]
         for profile in profiles where profile.credentialKind == .oauth {
           guard let name = profile.name else { continue }
@@ -156,7 +157,7 @@ package actor OAuthTokenStore {
         for await (name, entry) in group { entries[name] = entry }
         return entries
       }
-      return TokenListing(stamp: .keyring(generation: generation)) { entries }
+      return OAuthTokensByProfile(stamp: .keyring(generation: generation)) { entries }
     }
   }
 
@@ -229,6 +230,17 @@ package actor OAuthTokenStore {
         rememberWrite(entry, for: account)
       }
     }
+  }
+
+  /// Signs `profile` out as `databricks auth logout` does: removes its tokens from the store the storage mode in force
+  /// under `settings` reads, under the keys ``TokenCacheFile/keys(signingOut:among:)`` names for the config's
+  /// `profiles`. Only an OAuth profile has tokens to remove (the CLI's logout acts only on `auth_type =
+  /// databricks-cli`): a PAT profile's logout never waits on the keyring, nor touches a host key OAuth profiles use.
+  /// - Returns: whether any token was there.
+  package func signOut(_ profile: Profile, among profiles: [Profile], settings: [String: String]) async throws -> Bool {
+    guard profile.credentialKind == .oauth else { return false }
+    let plan = try await readingPlan(storage(settings: settings))
+    return try await remove(keys: TokenCacheFile.keys(signingOut: profile, among: profiles), plan: plan)
   }
 
   /// Removes the tokens under `keys` (a logout: the profile key, and the host key unless another profile shares
@@ -318,19 +330,5 @@ package actor OAuthTokenStore {
     case .timedOut: .timedOut
     case .unavailable(let reason), .failed(let reason): .unreachable(reason: reason)
     }
-  }
-}
-
-/// The stored tokens of a set of profiles: what version of the store they come from, and the entries themselves,
-/// built on demand (see ``OAuthTokenStore/listing(_:storage:)``).
-package struct TokenListing: Sendable {
-  /// `nil` when the store could not be read at all.
-  package var stamp: OAuthTokenStore.Stamp?
-  /// Each profile's entry by profile name.
-  package var entries: @Sendable () -> [String: OAuthTokenStore.Entry]
-
-  package init(stamp: OAuthTokenStore.Stamp?, entries: @escaping @Sendable () -> [String: OAuthTokenStore.Entry]) {
-    self.stamp = stamp
-    self.entries = entries
   }
 }

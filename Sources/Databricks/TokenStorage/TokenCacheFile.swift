@@ -141,6 +141,17 @@ package struct TokenCacheFile: Sendable, Equatable {
     }
     return keys
   }
+
+  /// The keys a logout of `profile` removes: its profile key, and its host key unless another OAuth profile of
+  /// `profiles` (the whole config) signs in to the same host and account, and so still reads that key.
+  package static func keys(signingOut profile: Profile, among profiles: [Profile]) -> [String] {
+    let keys = keys(for: profile)
+    let hostKey = keys.dropFirst().first
+    let hostShared = profiles.contains { other in
+      other.name != profile.name && other.credentialKind == .oauth && Self.keys(for: other).dropFirst().first == hostKey
+    }
+    return hostShared ? Array(keys.prefix(1)) : keys
+  }
 }
 
 /// Why the token cache file cannot be used at all.

@@ -1,8 +1,9 @@
 import JSON
 import JSONRPC
 
-/// Which MCP era a request speaks, and the result shape that era asks for. MCP 2026-07-28 is stateless (no
-/// `initialize`; every request names its revision in `_meta`); 2025-11-25 and earlier open with `initialize`.
+/// Which MCP era a request speaks (``MCPResult`` gives a result the shape its era asks for). MCP 2026-07-28 is
+/// stateless (no `initialize`; every request names its revision in `_meta`); 2025-11-25 and earlier open with
+/// `initialize`.
 ///
 /// There is no session-wide switch: a request whose `_meta` carries `io.modelcontextprotocol/protocolVersion` is
 /// served by the stateless 2026-07-28 rules (its version checked, `resultType` and `_meta.serverInfo` on the result,
@@ -17,8 +18,6 @@ enum MCPEra {
   static let clientCapabilitiesKey = "io.modelcontextprotocol/clientCapabilities"
   /// How long a client may cache `server/discover` and `tools/list`: both are fixed for the life of the process.
   static let ttlMs: Int64 = 3_600_000
-
-  static var serverInfo: JSONValue { ["name": "brickauth", "version": .string(BrickauthVersion.current)] }
 
   /// Whether `request` is a 2026-07-28 request.
   ///
@@ -40,20 +39,5 @@ enum MCPEra {
       ])
     }
     return true
-  }
-
-  /// `result` as a modern request gets it: `resultType: "complete"` and the server's identity, plus the cache
-  /// fields when the result may be cached. A legacy or plain result is returned unchanged.
-  static func shape(_ result: JSONValue, modern: Bool, cacheable: Bool = false) -> JSONValue {
-    guard modern, case .object(var members) = result else { return result }
-    members["resultType"] = "complete"
-    var meta = members["_meta"]?.objectValue ?? [:]
-    meta["io.modelcontextprotocol/serverInfo"] = serverInfo
-    members["_meta"] = .object(meta)
-    if cacheable {
-      members["ttlMs"] = .int(ttlMs)
-      members["cacheScope"] = "private"
-    }
-    return .object(members)
   }
 }

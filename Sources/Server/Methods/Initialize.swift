@@ -19,7 +19,7 @@ enum Initialize: RPCMethod {
 
   struct Result: Encodable, Sendable {
     var protocolVersion: String
-    var capabilities: JSONValue
+    var capabilities = MCPCapabilities()
     var serverInfo: ServerInfo
     var instructions: String
   }
@@ -38,7 +38,6 @@ enum Initialize: RPCMethod {
     }
     return Result(
       protocolVersion: version,
-      capabilities: ["tools": [:]],
       serverInfo: ServerInfo(),
       instructions: instructions
     )

@@ -76,4 +76,25 @@ import Testing
     let environment = Profile(name: nil, source: .environment, attributes: ["host": "https://e"])
     #expect(TokenCacheFile.keys(for: environment) == ["https://e"])
   }
+
+  @Test func aLogoutKeepsTheHostKeyWhileAnotherOAuthProfileSignsInToTheSameHost() {
+    func profile(_ name: String, _ attributes: [String: String]) -> Profile {
+      Profile(name: name, source: .environment, attributes: attributes)
+    }
+    let dev = profile("dev", ["host": "https://dev.example"])
+    let twin = profile("twin", ["host": "https://dev.example/", "auth_type": "databricks-cli"])
+    let pat = profile("pat", ["host": "https://dev.example", "token": "dapi-x"])
+    let other = profile("other", ["host": "https://other.example"])
+    #expect(TokenCacheFile.keys(signingOut: dev, among: [dev, other]) == ["dev", "https://dev.example"])
+    #expect(TokenCacheFile.keys(signingOut: dev, among: [dev, twin, other]) == ["dev"])
+    // A PAT profile on the same host reads no token cache, so it does not keep the host key.
+    #expect(TokenCacheFile.keys(signingOut: dev, among: [dev, pat]) == ["dev", "https://dev.example"])
+    let account = ["host": "https://accounts.cloud.databricks.test", "account_id": "a1"]
+    let admin = profile("admin", account)
+    let otherAccount = profile("b", ["host": "https://accounts.cloud.databricks.test", "account_id": "b2"])
+    let sameAccount = profile("c", account)
+    let adminKeys = ["admin", "https://accounts.cloud.databricks.test/oidc/accounts/a1"]
+    #expect(TokenCacheFile.keys(signingOut: admin, among: [admin, otherAccount]) == adminKeys)
+    #expect(TokenCacheFile.keys(signingOut: admin, among: [admin, sameAccount]) == ["admin"])
+  }
 }

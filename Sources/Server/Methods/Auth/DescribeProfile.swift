@@ -100,8 +100,7 @@ enum DescribeProfile: RPCMethod {
     )
     do {
       let user = try await withDeadline(seconds: checkSeconds, what: "Checking the profile") {
-        let session = try await services.sessions.session(for: params.profile)
-        return try await session.workspace(services.client).currentUser()
+        try await services.credentials.workspace(for: params.profile).currentUser()
       }
       result.user = User(userName: user.userName, id: user.id)
       result.valid = true

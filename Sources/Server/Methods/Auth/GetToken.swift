@@ -25,15 +25,15 @@ enum GetToken: RPCMethod {
     var problems = ParamProblems()
     problems.requireProfileName(params.profile)
     try problems.check()
-    let session = try await call.services.sessions.session(
+    let credential = try await call.services.credentials.credential(
       for: params.profile,
       forceRefresh: params.forceRefresh ?? false
     )
     return Result(
-      accessToken: session.bearer,
-      expiresAt: session.expiresAt.map(RFC3339.utcString),
-      profile: session.profile.name,
-      host: session.host.url
+      accessToken: credential.bearer,
+      expiresAt: credential.expiresAt.map(RFC3339.utcString),
+      profile: credential.profile.name,
+      host: credential.host.url
     )
   }
 }

@@ -76,56 +76,47 @@ enum Login: RPCMethod {
     return try await wait(on: flow, seconds: waitSeconds, call)
   }
 
-  /// The profile, host, account and scopes to log in with: the params, else what the profile already has.
-  static func target(_ params: Params, _ services: Services) async throws -> OAuthLogin.Target {
+  /// The profile, host, account and scopes to log in with: the params, else what the profile already has. A host
+  /// or account that is missing or unusable is a problem with the params.
+  static func target(_ params: Params, _ services: Services) async throws -> LoginTarget {
     let config = try await services.config.current()
-    let name = params.profile ?? services.resolver.defaultProfileName(in: config) ?? INIDocument.defaultSection
-    let existing = config?.profile(name)
-    guard let rawHost = params.host ?? existing?.attributes["host"] else {
-      throw RPCError.invalidParams([(path: "/host", message: "is required: the profile \(name) has no host yet")])
+    do throws(LoginTarget.Problem) {
+      return try LoginTarget.resolve(
+        profile: params.profile,
+        host: params.host,
+        accountId: params.accountId,
+        scopes: params.scopes,
+        config: config,
+        resolver: services.resolver
+      )
+    } catch {
+      switch error {
+      case .noHost(let name):
+        throw RPCError.invalidParams([(path: "/host", message: "is required: the profile \(name) has no host yet")])
+      case .hostNotAllowed:
+        throw RPCError.invalidParams([
+          (path: "/host", message: "must be an https:// workspace or account URL (http:// only for this machine)")
+        ])
+      case .accountIdRequired:
+        throw RPCError.invalidParams([(path: "/accountId", message: "is required for an account console host")])
+      }
     }
-    guard let host = DatabricksHost(rawHost), host.isAllowedForRequests else {
-      throw RPCError.invalidParams([
-        (path: "/host", message: "must be an https:// workspace or account URL (http:// only for this machine)")
-      ])
-    }
-    let accountId = params.accountId ?? existing?.accountId ?? host.accountIdFromQuery
-    if host.isAccountsHost && accountId == nil {
-      throw RPCError.invalidParams([(path: "/accountId", message: "is required for an account console host")])
-    }
-    let scopes =
-      params.scopes
-      ?? existing?.attributes["scopes"].map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-      ?? []
-    return OAuthLogin.Target(profile: name, host: host, accountId: accountId, scopes: scopes.filter { !$0.isEmpty })
   }
 
   /// A PAT login: the token must work (SCIM `Me`) before anything is written.
-  static func patLogin(_ target: OAuthLogin.Target, token: String, _ services: Services) async throws -> Result {
-    let user: CurrentUser
+  static func patLogin(_ target: LoginTarget, token: String, _ services: Services) async throws -> Result {
     do {
-      user = try await WorkspaceAPI(client: services.client, host: target.host, bearer: token).currentUser()
+      return Result(try await services.patLogin.run(target, token: token))
     } catch let error as APIError where error.kind == .authRequired || error.kind == .permissionDenied {
       throw RPCError(.authFailed, kind: "auth_failed", "The token was refused by \(target.host.url): \(error.message)")
     }
-    try await ConfigEditor.edit(services.config.path) { document throws(INIEditError) in
-      try ProfileEdits.savePATLogin(&document, profile: target.profile, host: target.host.url, token: token)
-    }
-    return Result(
-      status: "complete",
-      profile: target.profile,
-      host: target.host.url,
-      level: target.host.isAccountsHost ? "account" : "workspace",
-      authType: "pat",
-      user: User(userName: user.userName)
-    )
   }
 
   /// Waits on the flow: `seconds` for it to finish, but a `pending` answer only once the URL exists (it appears right
   /// after OAuth discovery; a flow that fails before that answers with its error), so `pending` always carries it.
   static func wait(on flow: LoginCoordinator.Flow, seconds: Double, _ call: MethodCall) async throws -> Result {
     let logins = call.services.logins
-    let started = Date()
+    let started = call.services.now()
     if let url = await logins.authorizationURL(of: flow.id) {
       call.request.reportProgress(
         1,
@@ -133,17 +124,9 @@ enum Login: RPCMethod {
         extras: ["stage": "awaiting_browser", "authorizationUrl": .string(url), "loginId": .string(flow.id)]
       )
     }
-    switch try await logins.wait(flow, seconds: max(0, seconds - Date().timeIntervalSince(started))) {
+    switch try await logins.wait(flow, seconds: max(0, seconds - call.services.now().timeIntervalSince(started))) {
     case .finished(let outcome):
-      return Result(
-        status: "complete",
-        profile: outcome.profile,
-        host: outcome.host,
-        level: outcome.level.rawValue,
-        authType: outcome.authType,
-        user: outcome.userName.map(User.init),
-        expiresAt: outcome.expiresAt.map(RFC3339.utcString)
-      )
+      return Result(outcome)
     case .pending(let url):
       return Result(
         status: "pending",
@@ -152,5 +135,20 @@ enum Login: RPCMethod {
         authorizationUrl: url
       )
     }
+  }
+}
+
+extension Login.Result {
+  /// A finished login, OAuth or PAT.
+  init(_ outcome: LoginOutcome) {
+    self.init(
+      status: "complete",
+      profile: outcome.profile,
+      host: outcome.host,
+      level: outcome.level.rawValue,
+      authType: outcome.authType,
+      user: outcome.userName.map(Login.User.init),
+      expiresAt: outcome.expiresAt.map(RFC3339.utcString)
+    )
   }
 }

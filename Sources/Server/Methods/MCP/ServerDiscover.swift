@@ -1,5 +1,3 @@
-import JSON
-
 /// MCP 2026-07-28 `server/discover`: the versions and capabilities of this server, always answered.
 ///
 /// Dual-era clients probe with it first; the answer advertises the stateless revision and the latest `initialize`
@@ -8,12 +6,13 @@ import JSON
 enum ServerDiscover: RPCMethod {
   static let name = "server/discover"
 
-  static func handle(_ params: NoParams, _ call: MethodCall) async throws -> JSONValue {
-    let result: JSONValue = [
-      "supportedVersions": .array(MCPEra.supportedVersions.map(JSONValue.string)),
-      "capabilities": ["tools": [:]],
-      "instructions": .string(Initialize.instructions),
-    ]
-    return MCPEra.shape(result, modern: true, cacheable: true)
+  struct Discovery: Encodable, Sendable {
+    var supportedVersions = MCPEra.supportedVersions
+    var capabilities = MCPCapabilities()
+    var instructions = Initialize.instructions
+  }
+
+  static func handle(_ params: NoParams, _ call: MethodCall) async throws -> MCPResult<Discovery> {
+    MCPResult(Discovery(), modern: true, cacheable: true)
   }
 }

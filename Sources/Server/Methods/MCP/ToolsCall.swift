@@ -16,7 +16,25 @@ enum ToolsCall: RPCMethod {
     var arguments: JSONValue?
   }
 
-  static func handle(_ params: Params, _ call: MethodCall) async throws -> JSONValue {
+  /// A tool's answer: its JSON as text (for clients that read only `content`) and as `structuredContent`.
+  struct ToolResult: Encodable, Sendable {
+    var content: [TextContent]
+    var structuredContent: JSONValue
+    var isError: Bool
+
+    init(text: String, structuredContent: JSONValue, isError: Bool) {
+      content = [TextContent(text: text)]
+      self.structuredContent = structuredContent
+      self.isError = isError
+    }
+  }
+
+  struct TextContent: Encodable, Sendable {
+    var type = "text"
+    var text: String
+  }
+
+  static func handle(_ params: Params, _ call: MethodCall) async throws -> MCPResult<ToolResult> {
     let modern = try MCPEra.isModern(call.request)
     guard let tool = ToolCatalog.shared.tool(named: params.name),
       let handler = MethodTable.handler(named: params.name, services: call.services)
@@ -42,20 +60,16 @@ enum ToolsCall: RPCMethod {
     } catch {
       let wire = RPCError(error)
       guard wire.code == .invalidParams || (-31099 ... -31001).contains(wire.code.rawValue) else { throw wire }
-      let failure: JSONValue = [
-        "content": [["type": "text", "text": .string("\(wire.message) (kind=\(wire.kind))")]],
-        "structuredContent": ["error": wire.jsonValue],
-        "isError": true,
-      ]
-      return MCPEra.shape(failure, modern: modern)
+      let failure = ToolResult(
+        text: "\(wire.message) (kind=\(wire.kind))",
+        structuredContent: ["error": wire.jsonValue],
+        isError: true
+      )
+      return MCPResult(failure, modern: modern)
     }
     let content = call.services.mcpAllowSecrets ? result : withholding(tool.withheldFields, from: result)
-    let success: JSONValue = [
-      "content": [["type": "text", "text": .string(JSONWriter.string(content))]],
-      "structuredContent": content,
-      "isError": false,
-    ]
-    return MCPEra.shape(success, modern: modern)
+    let success = ToolResult(text: JSONWriter.string(content), structuredContent: content, isError: false)
+    return MCPResult(success, modern: modern)
   }
 
   /// `result` with each of `fields` that is present set to `null`, and a `note` saying why.

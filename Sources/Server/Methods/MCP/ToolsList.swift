@@ -12,10 +12,15 @@ enum ToolsList: RPCMethod {
     var cursor: String?
   }
 
-  static func handle(_ params: Params, _ call: MethodCall) async throws -> JSONValue {
+  struct ToolList: Encodable, Sendable {
+    /// Each tool's `Tool` object, as ``ToolCatalog`` builds it from the OpenRPC document.
+    var tools: [JSONValue]
+  }
+
+  static func handle(_ params: Params, _ call: MethodCall) async throws -> MCPResult<ToolList> {
     let modern = try MCPEra.isModern(call.request)
     let allowSecrets = call.services.mcpAllowSecrets
     let tools = ToolCatalog.shared.tools.map { allowSecrets ? $0.listing : $0.withheldListing }
-    return MCPEra.shape(["tools": .array(tools)], modern: modern, cacheable: true)
+    return MCPResult(ToolList(tools: tools), modern: modern, cacheable: true)
   }
 }

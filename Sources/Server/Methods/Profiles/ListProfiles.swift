@@ -33,6 +33,9 @@ enum ListProfiles: RPCMethod {
     var authType: String
     var isDefault: Bool
     var credential: Credential
+    /// With `validate` only: whether the check succeeded, and its error when it did not.
+    var valid: Bool?
+    var error: JSONValue?
   }
 
   struct Credential: Encodable, Sendable {
@@ -41,16 +44,16 @@ enum ListProfiles: RPCMethod {
     var expiresAt: String?
   }
 
-  static func handle(_ params: Params, _ call: MethodCall) async throws -> JSONValue {
+  static func handle(_ params: Params, _ call: MethodCall) async throws -> ProfileList {
     let services = call.services
     let config = try await services.config.snapshot()
     // A broken token cache or keyring must not hide the profiles: their OAuth tokens just show as not cached.
     let profiles = config.value?.profiles ?? []
-    var tokens = TokenListing(stamp: nil) { [:] }
+    var tokens = OAuthTokensByProfile(stamp: nil) { [:] }
     if profiles.contains(where: { $0.credentialKind == .oauth }),
       let storage = try? services.tokens.storage(settings: config.value?.settings ?? [:])
     {
-      tokens = await services.tokens.listing(profiles, storage: storage)
+      tokens = await services.tokens.byProfile(profiles, storage: storage)
     }
     let stamp: [Int] =
       switch tokens.stamp {
@@ -58,22 +61,17 @@ enum ListProfiles: RPCMethod {
       case .keyring(let generation): [1, generation]
       case nil: [-1]
       }
-    let list = try services.profileList.value(for: [config.version] + stamp) {
-      try JSONValueEncoder().encode(result(config.value, tokens.entries(), services: services))
+    var list = services.profileList.value(for: [config.version] + stamp) {
+      result(config.value, tokens.entries(), services: services)
     }
-    guard params.validate == true, case .object(var object) = list else { return list }
-    let names = config.value?.profiles.compactMap(\.name) ?? []
-    let checks = await validate(names, call)
-    object["profiles"] = .array(
-      (list["profiles"]?.arrayValue ?? []).map { summary in
-        guard case .object(var fields) = summary, let name = fields["name"]?.stringValue, let check = checks[name]
-        else { return summary }
-        fields["valid"] = .bool(check == nil)
-        if let check { fields["error"] = check.jsonValue }
-        return .object(fields)
-      }
-    )
-    return .object(object)
+    guard params.validate == true else { return list }
+    let checks = await validate(profiles.compactMap(\.name), call)
+    for index in list.profiles.indices {
+      guard let check = checks[list.profiles[index].name] else { continue }
+      list.profiles[index].valid = check == nil
+      list.profiles[index].error = check?.jsonValue
+    }
+    return list
   }
 
   /// Checks every profile concurrently; `nil` means valid. Progress reports each as it finishes.
@@ -84,13 +82,7 @@ enum ListProfiles: RPCMethod {
         group.addTask {
           do {
             try await withDeadline(seconds: validationSeconds, what: "Checking the profile \(name)") {
-              let session = try await services.sessions.session(for: name)
-              let api = session.workspace(services.client)
-              if session.profile.level == .account, let account = session.profile.accountId {
-                try await api.listAccountWorkspaces(accountId: account)
-              } else {
-                _ = try await api.currentUser()
-              }
+              try await services.credentials.verify(name)
             }
             return (name, nil)
           } catch {

@@ -24,7 +24,7 @@ enum CreateToken: RPCMethod {
 
   static func handle(_ params: Params, _ call: MethodCall) async throws -> Result {
     var problems = ParamProblems()
-    // Databricks answers 0 with "requirement failed: Invalid timeout: 0" (facts §9): refuse it here, clearly.
+    // Databricks answers 0 with "requirement failed: Invalid timeout: 0": refuse it here, clearly.
     problems.require(
       params.lifetimeSeconds.map { $0 > 0 } ?? true,
       "/lifetimeSeconds",
@@ -33,8 +33,7 @@ enum CreateToken: RPCMethod {
     problems.require(params.applicationId.map { !$0.isEmpty } ?? true, "/applicationId", "must not be empty")
     problems.requireProfileName(params.profile)
     try problems.check()
-    let session = try await call.services.sessions.session(for: params.profile)
-    let api = session.workspace(call.services.client)
+    let api = try await call.services.credentials.workspace(for: params.profile)
     let created =
       if let applicationId = params.applicationId {
         try await api.createOnBehalfOf(

@@ -47,19 +47,18 @@ enum ListTokens: RPCMethod {
     // A cursor only continues the listing it came from: same profile, scope and filters.
     let query = [params.profile ?? "", scope.rawValue, params.createdById ?? "", params.createdByUsername ?? ""]
       .joined(separator: "\u{0}")
-    let listings = call.services.tokenListings
+    let pages = call.services.tokenPages
     if let cursor = params.cursor {
-      guard let resumed = await listings.resume(cursor, query: query) else {
+      guard let resumed = await pages.resume(cursor, query: query) else {
         throw RPCError.invalidParams([
           (path: "/cursor", message: "is unknown, expired, or from another listing: list again without cursor")
         ])
       }
       let end = min(resumed.tokens.count, resumed.offset + limit)
       let page = resumed.offset < end ? Array(resumed.tokens[resumed.offset..<end]) : []
-      return Result(tokens: page.map(TokenSummary.init), nextCursor: await listings.cursor(after: end, in: resumed.id))
+      return Result(tokens: page.map(TokenSummary.init), nextCursor: await pages.cursor(after: end, in: resumed.id))
     }
-    let session = try await call.services.sessions.session(for: params.profile)
-    let api = session.workspace(call.services.client)
+    let api = try await call.services.credentials.workspace(for: params.profile)
     let tokens =
       switch scope {
       case .own: try await api.listOwnTokens()
@@ -67,7 +66,7 @@ enum ListTokens: RPCMethod {
         try await api.listWorkspaceTokens(createdById: params.createdById, createdByUsername: params.createdByUsername)
       }
     let end = min(tokens.count, limit)
-    let next = end < tokens.count ? await listings.store(tokens, query: query, nextOffset: end) : nil
+    let next = end < tokens.count ? await pages.store(tokens, query: query, nextOffset: end) : nil
     return Result(tokens: tokens[..<end].map(TokenSummary.init), nextCursor: next)
   }
 }

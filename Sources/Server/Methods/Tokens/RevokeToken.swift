@@ -49,8 +49,7 @@ enum RevokeToken: RPCMethod {
     problems.requireProfileName(params.profile)
     try problems.check()
 
-    let session = try await call.services.sessions.session(for: params.profile)
-    let api = session.workspace(call.services.client)
+    let api = try await call.services.credentials.workspace(for: params.profile)
     let scope = params.scope ?? .own
     func revoke(_ id: String) async throws {
       switch scope {
@@ -68,7 +67,7 @@ enum RevokeToken: RPCMethod {
     var result = Result(revoked: [], failed: [])
     call.request.recordPartial(try JSONValueEncoder().encode(result))
     for (index, id) in ids.enumerated() {
-      // Between items is where a cancel stops bulk work (CONTRACT §3).
+      // A cancel stops bulk work between items, never inside one, so every item is either done or reported.
       try Task.checkCancellation()
       do {
         try await revoke(id)

@@ -25,9 +25,8 @@ enum SetMaxLifetime: RPCMethod {
     )
     problems.requireProfileName(params.profile)
     try problems.check()
-    let api = try await call.services.sessions.session(for: params.profile).workspace(call.services.client)
-    let previous = try await GetTokenSettings.read(api).maxTokenLifetimeDays
-    try await api.setWorkspaceConf(["maxTokenLifetimeDays": String(params.days)])
-    return Result(maxTokenLifetimeDays: params.days, previous: previous)
+    let api = try await call.services.credentials.workspace(for: params.profile)
+    let previous = try await api.setMaxTokenLifetime(days: params.days)
+    return Result(maxTokenLifetimeDays: params.days, previous: previous.maxLifetimeDays)
   }
 }

@@ -18,9 +18,7 @@ enum SetTokensEnabled: RPCMethod {
     var problems = ParamProblems()
     problems.requireProfileName(params.profile)
     try problems.check()
-    let api = try await call.services.sessions.session(for: params.profile).workspace(call.services.client)
-    let previous = try await GetTokenSettings.read(api).tokensEnabled
-    try await api.setWorkspaceConf(["enableTokensConfig": params.enabled ? "true" : "false"])
-    return Result(tokensEnabled: params.enabled, previous: previous)
+    let previous = try await call.services.credentials.workspace(for: params.profile).setTokensEnabled(params.enabled)
+    return Result(tokensEnabled: params.enabled, previous: previous.tokensEnabled)
   }
 }

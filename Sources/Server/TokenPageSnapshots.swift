@@ -1,18 +1,21 @@
 import Databricks
-import Foundation
+package import Foundation
 
-/// Token lists kept for paging: `listTokens` fetches the whole list once, and `cursor` pages through that snapshot.
+/// Snapshots of token lists kept for paging: `listTokens` fetches the whole list once, and `cursor` pages through that snapshot.
 ///
 /// Databricks' list endpoints have no paging, and a workspace can have tens of thousands of tokens, more than one
 /// output line should carry. Paging over a snapshot (rather than re-listing) keeps pages consistent while tokens
 /// come and go. Snapshots expire after ``lifetime`` and at most ``capacity`` are kept.
-package actor TokenListings {
+package actor TokenPageSnapshots {
   static let lifetime: TimeInterval = 600
   static let capacity = 32
 
   private var snapshots: [String: (tokens: [TokenInfo], created: Date, query: String)] = [:]
+  private let now: @Sendable () -> Date
 
-  package init() {}
+  package init(now: @escaping @Sendable () -> Date = Date.init) {
+    self.now = now
+  }
 
   /// Keeps `tokens` and returns the cursor of the page starting at `offset`, or `nil` when nothing is left.
   func store(_ tokens: [TokenInfo], query: String, nextOffset offset: Int) -> String? {
@@ -22,7 +25,7 @@ package actor TokenListings {
       snapshots[oldest.key] = nil
     }
     let id = UUID().uuidString.lowercased()
-    snapshots[id] = (tokens, Date(), query)
+    snapshots[id] = (tokens, now(), query)
     return "\(id).\(offset)"
   }
 
@@ -46,7 +49,7 @@ package actor TokenListings {
   }
 
   private func expire() {
-    let now = Date()
-    snapshots = snapshots.filter { now.timeIntervalSince($0.value.created) < Self.lifetime }
+    let current = now()
+    snapshots = snapshots.filter { current.timeIntervalSince($0.value.created) < Self.lifetime }
   }
 }

@@ -13,18 +13,18 @@ package import Foundation
 /// is used and the rotated refresh token is never sent twice.
 ///
 /// ```swift
-/// let session = try await sessions.session(for: "dev")
-/// let tokens = try await session.workspace(client).listOwnTokens()
+/// let tokens = try await credentials.workspace(for: "dev").listOwnTokens()
 /// ```
-package actor SessionManager {
+package actor CredentialManager {
   private let config: ConfigStore
   private let tokens: OAuthTokenStore
   private let resolver: ProfileResolver
+  private let client: RESTClient
   private let oauth: OAuthClient
   private let now: @Sendable () -> Date
-  private var sessions: [String: (stamp: [OAuthTokenStore.Stamp?], version: Int, session: Session)] = [:]
+  private var resolved: [String: (stamp: [OAuthTokenStore.Stamp?], version: Int, credential: ResolvedCredential)] = [:]
   /// The refresh in flight for each profile (keyed like the token cache).
-  private var refreshes: [String: Task<Session, any Error>] = [:]
+  private var refreshes: [String: Task<ResolvedCredential, any Error>] = [:]
   /// OAuth endpoints per host and account: discovery answers do not change while we run.
   private var endpoints: [String: OAuthClient.Endpoints] = [:]
 
@@ -38,47 +38,72 @@ package actor SessionManager {
     self.config = config
     self.tokens = tokens
     self.resolver = resolver
+    self.client = client
     self.oauth = OAuthClient(client: client, now: now)
     self.now = now
   }
 
-  /// The session for `requested`, or for the profile ``ProfileResolver`` picks when none is named
+  /// The credential for `requested`, or for the profile ``ProfileResolver`` picks when none is named
   /// (`DATABRICKS_CONFIG_PROFILE`, the `DATABRICKS_*` environment, `[__settings__] default_profile`, `DEFAULT`).
   /// - Throws: ``ConfigError`` when the profile cannot be resolved, ``CredentialError`` when it has no usable
   ///   credential, ``TokenStorageError`` when the keyring holding its token cannot be used.
   /// - Parameter forceRefresh: refresh an OAuth token even when it is not about to expire.
-  package func session(for requested: String?, forceRefresh: Bool = false) async throws -> Session {
+  package func credential(for requested: String?, forceRefresh: Bool = false) async throws -> ResolvedCredential {
     let snapshot = try await config.snapshot()
     let profile = try resolver.resolve(requested, in: snapshot.value, path: config.path)
     guard let host = profile.host else { throw CredentialError.loginRequired(profile: profile.name, reason: "no host") }
     let key = requested ?? "\u{0}default"
     switch profile.credentialKind {
     case .pat:
-      if let cached = sessions[key], cached.version == snapshot.version { return cached.session }
-      let session = Session(profile: profile, bearer: profile.attributes["token"] ?? "", host: host)
-      sessions[key] = ([nil], snapshot.version, session)
-      return session
+      if let cached = resolved[key], cached.version == snapshot.version { return cached.credential }
+      let credential = ResolvedCredential(profile: profile, bearer: profile.attributes["token"] ?? "", host: host)
+      resolved[key] = ([nil], snapshot.version, credential)
+      return credential
     case .oauth:
       let plan = try await tokens.readingPlan(tokens.storage(settings: snapshot.value?.settings ?? [:]))
       let (entry, stamp) = try await tokens.lookup(profile, plan: plan)
-      if !forceRefresh, let cached = sessions[key], cached.version == snapshot.version, cached.stamp == [stamp],
-        !Self.needsRefresh(cached.session.expiresAt, now: now())
+      if !forceRefresh, let cached = resolved[key], cached.version == snapshot.version, cached.stamp == [stamp],
+        !Self.needsRefresh(cached.credential.expiresAt, now: now())
       {
-        return cached.session
+        return cached.credential
       }
       guard let entry else {
         throw CredentialError.loginRequired(profile: profile.name, reason: await tokens.missingTokenReason(plan: plan))
       }
       if !forceRefresh, !Self.needsRefresh(entry.expiry, now: now()) {
-        let session = Session(profile: profile, bearer: entry.accessToken, host: host, expiresAt: entry.expiry)
-        sessions[key] = ([stamp], snapshot.version, session)
-        return session
+        let credential = ResolvedCredential(
+          profile: profile,
+          bearer: entry.accessToken,
+          host: host,
+          expiresAt: entry.expiry
+        )
+        resolved[key] = ([stamp], snapshot.version, credential)
+        return credential
       }
       return try await refreshed(
         Refresh(profile: profile, host: host, plan: plan, force: forceRefresh, seen: entry.accessToken)
       )
     case .m2m, .other, .none:
       throw CredentialError.unsupportedAuthType(profile: profile.name, authType: profile.authType)
+    }
+  }
+
+  /// The workspace endpoints of `requested` (or the default profile), called with its credential.
+  /// - Throws: as ``credential(for:forceRefresh:)``.
+  package func workspace(for requested: String?) async throws -> WorkspaceAPI {
+    try await credential(for: requested).workspace(client)
+  }
+
+  /// Checks that `requested`'s credential works, as `databricks auth profiles` does: an account profile lists the
+  /// account's workspaces (any account user may), any other profile asks SCIM `Me` who it is.
+  /// - Throws: as ``credential(for:forceRefresh:)``, and ``APIError`` when the check is refused.
+  package func verify(_ requested: String?) async throws {
+    let credential = try await credential(for: requested)
+    let api = credential.workspace(client)
+    if credential.profile.level == .account, let account = credential.profile.accountId {
+      try await api.listAccountWorkspaces(accountId: account)
+    } else {
+      _ = try await api.currentUser()
     }
   }
 
@@ -98,7 +123,7 @@ package actor SessionManager {
   }
 
   /// Joins the refresh in flight for this profile, or starts one.
-  private func refreshed(_ request: Refresh) async throws -> Session {
+  private func refreshed(_ request: Refresh) async throws -> ResolvedCredential {
     let key = TokenCacheFile.keys(for: request.profile).first ?? request.host.url
     if let running = refreshes[key] { return try await running.value }
     let task = Task { try await refresh(request) }
@@ -109,7 +134,7 @@ package actor SessionManager {
 
   /// Refreshes under the token store's lock, unless the token, read again under the lock, is already fresh (another
   /// process refreshed it), and stores the new token where the old one was.
-  private func refresh(_ request: Refresh) async throws -> Session {
+  private func refresh(_ request: Refresh) async throws -> ResolvedCredential {
     let (profile, host, plan, force, seen) = (request.profile, request.host, request.plan, request.force, request.seen)
     let endpoints = try await oauthEndpoints(profile, host: host)
     let token: OAuthToken = try await tokens.withLock(profile, plan: plan) { current in
@@ -133,7 +158,7 @@ package actor SessionManager {
       )
       return (entry, new)
     }
-    return Session(profile: profile, bearer: token.accessToken, host: host, expiresAt: token.expiry)
+    return ResolvedCredential(profile: profile, bearer: token.accessToken, host: host, expiresAt: token.expiry)
   }
 
   private func oauthEndpoints(_ profile: Profile, host: DatabricksHost) async throws -> OAuthClient.Endpoints {

@@ -1,0 +1,13 @@
+/// The stored OAuth tokens of a set of profiles by profile name: what version of the store they come from, and the
+/// entries themselves, built on demand (see ``OAuthTokenStore/byProfile(_:storage:)``).
+package struct OAuthTokensByProfile: Sendable {
+  /// `nil` when the store could not be read at all.
+  package var stamp: OAuthTokenStore.Stamp?
+  /// Each profile's entry by profile name.
+  package var entries: @Sendable () -> [String: OAuthTokenStore.Entry]
+
+  package init(stamp: OAuthTokenStore.Stamp?, entries: @escaping @Sendable () -> [String: OAuthTokenStore.Entry]) {
+    self.stamp = stamp
+    self.entries = entries
+  }
+}
