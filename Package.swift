@@ -55,8 +55,7 @@ let package = Package(
     .testTarget(
       name: "BasicsTests",
       dependencies: [
-        "Basics",
-        "Databricks",
+        "Basics"
       ],
       swiftSettings: globalSwiftSettings
     ),
