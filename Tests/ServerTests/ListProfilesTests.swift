@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Server
 import TestSupport
 import Testing
 
@@ -106,7 +107,7 @@ import Testing
     try await ScratchDirectory.with { directory in
       let server = try server(directory, config: "[ok]\nhost = https://a\n[[[[[bad\n")
       let error = try #require(try await server.call("listProfiles")["error"])
-      #expect(error["code"] == -31004)
+      #expect(ApplicationError(errorObject: error) == .configInvalid)
       #expect(error["data"]?["kind"] == "config_invalid")
       #expect(error["data"]?["line"] == 3)
       #expect(error["data"]?["path"] == .string(directory.appendingPathComponent(".databrickscfg").path))
