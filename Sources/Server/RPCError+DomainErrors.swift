@@ -51,6 +51,8 @@ extension RPCError {
         "The login was cancelled before it completed (a request waiting on it was cancelled); call login again",
         retryable: true
       )
+    case let error as PersonalAccessTokenRefused:
+      self.init(.authFailed, "The token was refused by \(error.host): \(error.reason)")
     case let error as LoginTimedOut:
       let seconds = error.seconds.rounded() == error.seconds ? String(Int(error.seconds)) : String(error.seconds)
       self.init(.timeout, "The login was not completed within \(seconds) s")

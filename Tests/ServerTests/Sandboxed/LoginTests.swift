@@ -377,7 +377,9 @@ import Testing
         "login",
         ["profile": "pat", "host": host, "token": "dapi-not-a-real-token-0000000000"]
       )
-      #expect(refused["data"]?["kind"] == "auth_failed")
+      #expect(ApplicationError(errorObject: refused) == .authFailed)
+      #expect(refused["data"] == ["kind": "auth_failed", "retryable": false])
+      #expect(refused["message"]?.stringValue?.hasPrefix("The token was refused by http://") == true)
       #expect(try config(world) == before, "nothing is written for a bad token")
       let created = try await world.result("createToken", ["profile": "user", "comment": "for pat login"])
       let token = try #require(created["tokenValue"])

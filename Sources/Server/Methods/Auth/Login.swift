@@ -106,7 +106,7 @@ enum Login: RPCMethod {
     do {
       user = try await WorkspaceAPI(client: services.client, host: target.host, bearer: token).currentUser()
     } catch let error as APIError where error.kind == .authRequired || error.kind == .permissionDenied {
-      throw RPCError(.authFailed, "The token was refused by \(target.host.url): \(error.message)")
+      throw PersonalAccessTokenRefused(host: target.host.url, reason: error.message)
     }
     try await ConfigEditor.edit(services.config.path) { document throws(INIEditError) in
       try ProfileEdits.savePATLogin(&document, profile: target.profile, host: target.host.url, token: token)
