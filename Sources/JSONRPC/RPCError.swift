@@ -8,8 +8,9 @@ package import JSON
 package struct RPCError: Error, Equatable, Sendable {
   /// A stable numeric error code.
   ///
-  /// `-32768 ... -32000` is reserved by JSON-RPC (and `-32899 ... -32800` by LSP, `-32020 ... -32099` by MCP).
-  /// Application codes live outside that range, in `-31001 ... -31099`, so no protocol can claim them later.
+  /// Only the protocols' own codes are named here; an application names its codes itself (`init(rawValue:)`).
+  /// `-32768 ... -32000` is reserved by JSON-RPC (and `-32899 ... -32800` by LSP, `-32020 ... -32099` by MCP), so an
+  /// application's codes belong outside that range, where no protocol can claim them later.
   package struct Code: RawRepresentable, Hashable, Sendable {
     package var rawValue: Int
     package init(rawValue: Int) { self.rawValue = rawValue }
@@ -23,19 +24,6 @@ package struct RPCError: Error, Equatable, Sendable {
     package static let requestCancelled = Code(rawValue: -32800)
     /// MCP 2026-07-28 `UnsupportedProtocolVersion`.
     package static let unsupportedProtocolVersion = Code(rawValue: -32022)
-
-    package static let authRequired = Code(rawValue: -31001)
-    package static let authFailed = Code(rawValue: -31002)
-    package static let profileNotFound = Code(rawValue: -31003)
-    package static let configInvalid = Code(rawValue: -31004)
-    package static let permissionDenied = Code(rawValue: -31005)
-    package static let notFound = Code(rawValue: -31006)
-    package static let policyViolation = Code(rawValue: -31007)
-    package static let rateLimited = Code(rawValue: -31008)
-    package static let upstreamError = Code(rawValue: -31009)
-    package static let networkError = Code(rawValue: -31010)
-    package static let timeout = Code(rawValue: -31011)
-    package static let busy = Code(rawValue: -31012)
   }
 
   package var code: Code

@@ -26,38 +26,39 @@ extension RPCError {
     case let error as TokenCacheUpdateError:
       switch error {
       case .busy(let path):
-        self.init(.busy, kind: "busy", error.message, retryable: true, extra: ["path": .string(path)])
+        self.init(.busy, error.message, extra: ["path": .string(path)])
       case .unusable(let path, _):
-        self.init(.configInvalid, kind: "config_invalid", error.message, extra: ["path": .string(path)])
+        self.init(.configInvalid, error.message, extra: ["path": .string(path)])
       case .lockFailed(let failure), .writeFailed(let failure):
-        self.init(.configInvalid, kind: "config_invalid", error.message, extra: ["path": .string(failure.path)])
+        self.init(.configInvalid, error.message, extra: ["path": .string(failure.path)])
       }
     case let error as TokenStorageError:
       switch error {
       case .unknownMode:
-        self.init(.configInvalid, kind: "config_invalid", error.message)
+        self.init(.configInvalid, error.message)
       case .secureStorageUnreachable, .keyringWriteFailed:
-        self.init(.authFailed, kind: "auth_failed", error.message)
+        self.init(.authFailed, error.message)
       case .keyringUnreachable:
-        self.init(.authRequired, kind: "auth_required", error.message, retryable: true)
+        self.init(.authRequired, error.message, retryable: true)
       case .keyringTimedOut:
-        self.init(.timeout, kind: "timeout", error.message, retryable: true)
+        self.init(.timeout, error.message)
       }
     case let error as LoopbackListenerError:
       self = .init(error)
     case is LoginCancelled:
       self.init(
         .authFailed,
-        kind: "auth_failed",
         "The login was cancelled before it completed (a request waiting on it was cancelled); call login again",
         retryable: true
       )
+    case let error as PersonalAccessTokenRefused:
+      self.init(.authFailed, "The token was refused by \(error.host): \(error.reason)")
     case let error as LoginTimedOut:
       let seconds = error.seconds.rounded() == error.seconds ? String(Int(error.seconds)) : String(error.seconds)
-      self.init(.timeout, kind: "timeout", "The login was not completed within \(seconds) s", retryable: true)
+      self.init(.timeout, "The login was not completed within \(seconds) s")
     case let error as DeadlineExceeded:
       let seconds = error.seconds.rounded() == error.seconds ? String(Int(error.seconds)) : String(error.seconds)
-      self.init(.timeout, kind: "timeout", "\(error.what) did not finish within \(seconds) s", retryable: true)
+      self.init(.timeout, "\(error.what) did not finish within \(seconds) s")
     default:
       StderrLog.error("unmapped error of type \(type(of: error))")
       self = .internalError()
@@ -65,15 +66,15 @@ extension RPCError {
   }
 
   private init(_ error: APIError) {
-    let (code, kind): (Code, String) =
+    let applicationError: ApplicationError =
       switch error.kind {
-      case .authRequired: (.authRequired, "auth_required")
-      case .permissionDenied: (.permissionDenied, "permission_denied")
-      case .notFound: (.notFound, "not_found")
-      case .policyViolation: (.policyViolation, "policy_violation")
-      case .rateLimited: (.rateLimited, "rate_limited")
-      case .upstream: (.upstreamError, "upstream_error")
-      case .network: (.networkError, "network_error")
+      case .authRequired: .authRequired
+      case .permissionDenied: .permissionDenied
+      case .notFound: .notFound
+      case .policyViolation: .policyViolation
+      case .rateLimited: .rateLimited
+      case .upstream: .upstreamError
+      case .network: .networkError
       }
     var extra: [String: JSONValue] = ["host": .string(error.host)]
     extra["httpStatus"] = error.httpStatus.map { .int(Int64($0)) }
@@ -81,7 +82,7 @@ extension RPCError {
     extra["retryAfterSeconds"] = error.retryAfterSeconds.map { .int(Int64($0)) }
     let message =
       error.kind == .authRequired ? "\(error.message) (call login, or fix the profile's token)" : error.message
-    self.init(code, kind: kind, message, retryable: error.retryable, extra: extra)
+    self.init(applicationError, message, retryable: error.retryable, extra: extra)
   }
 
   private init(_ error: OAuthError) {
@@ -89,7 +90,6 @@ extension RPCError {
     case .notSupported(let host):
       self.init(
         .authFailed,
-        kind: "auth_failed",
         "databricks OAuth is not supported for this host (\(host))",
         extra: ["host": .string(host)]
       )
@@ -100,7 +100,6 @@ extension RPCError {
       extra["profile"] = profile.map(JSONValue.string)
       self.init(
         .authRequired,
-        kind: "auth_required",
         "A new access token could not be retrieved: the refresh token \(reason). Call login"
           + (profile.map { " for the profile \($0)" } ?? "") + " to sign in again.",
         extra: extra
@@ -108,20 +107,17 @@ extension RPCError {
     case .grantRejected(let code, let description), .authorizationFailed(let code, let description):
       self.init(
         .authFailed,
-        kind: "auth_failed",
         "Login failed: \(description.isEmpty ? code : description) (error code: \(code))",
         extra: ["oauthError": .string(code)]
       )
     case .stateMismatch:
       self.init(
         .authFailed,
-        kind: "auth_failed",
         "Login failed: state mismatch in 3-legged-OAuth flow (the redirect did not come from this login)"
       )
     case .malformedTokenResponse(let host):
       self.init(
         .upstreamError,
-        kind: "upstream_error",
         "\(host) answered the token request without a usable token",
         extra: ["host": .string(host)]
       )
@@ -136,26 +132,22 @@ extension RPCError {
     case .noPortAvailable(let ports):
       self.init(
         .busy,
-        kind: "busy",
         "No port is free for the login redirect: 127.0.0.1 ports \(ports.lowerBound)-\(ports.upperBound) are all in "
           + "use (other logins may be running); try again once one is free",
-        retryable: true,
         extra: ["ports": .string("\(ports.lowerBound)-\(ports.upperBound)")]
       )
     case .socketFailed:
       self.init(
         .networkError,
-        kind: "network_error",
         "Login failed: \(error.description)",
-        retryable: true,
         extra: ["host": "localhost"]
       )
     case .stateMismatch:
       self = .init(OAuthError.stateMismatch)
     case .invalidCallback:
-      self.init(.authFailed, kind: "auth_failed", "Login failed: \(error.description)")
+      self.init(.authFailed, "Login failed: \(error.description)")
     case .closed:
-      self.init(.authFailed, kind: "auth_failed", "Login failed: \(error.description)", retryable: true)
+      self.init(.authFailed, "Login failed: \(error.description)", retryable: true)
     }
   }
 
@@ -166,7 +158,6 @@ extension RPCError {
       extra["profile"] = profile.map(JSONValue.string)
       self.init(
         .authRequired,
-        kind: "auth_required",
         "The profile \(profile ?? "from the environment") has no usable credential: \(reason). Call login.",
         extra: extra
       )
@@ -175,7 +166,6 @@ extension RPCError {
       extra["profile"] = profile.map(JSONValue.string)
       self.init(
         .authRequired,
-        kind: "auth_required",
         "The profile \(profile ?? "from the environment") uses \(authType), which brickauth cannot use yet: "
           + "log in with OAuth or a personal access token (login)",
         extra: extra
@@ -183,7 +173,6 @@ extension RPCError {
     case .tokenCacheUnusable(let path, let reason):
       self.init(
         .configInvalid,
-        kind: "config_invalid",
         "The token cache \(path) cannot be used: \(reason)",
         extra: ["path": .string(path)]
       )
@@ -195,35 +184,30 @@ extension RPCError {
     case .unreadable(let failure):
       self.init(
         .configInvalid,
-        kind: "config_invalid",
         "Cannot read the config file \(failure.path): \(failure.reason)",
         extra: ["path": .string(failure.path)]
       )
     case .malformed(let path, let line, let reason):
       self.init(
         .configInvalid,
-        kind: "config_invalid",
         "The config file \(path) is malformed at line \(line): \(reason)",
         extra: ["path": .string(path), "line": .int(Int64(line))]
       )
     case .profileNotFound(let name, let path, let available):
       self.init(
         .profileNotFound,
-        kind: "profile_not_found",
         "\(path) has no \(name) profile configured",
         extra: ["profile": .string(name), "path": .string(path), "available": .array(available.map(JSONValue.string))]
       )
     case .noDefaultProfile(let path, let available):
       self.init(
         .profileNotFound,
-        kind: "profile_not_found",
         "No profile was named and \(path) has no default: pass profile, or set default_profile in [__settings__]",
         extra: ["path": .string(path), "available": .array(available.map(JSONValue.string))]
       )
     case .reservedName(let path):
       self.init(
         .profileNotFound,
-        kind: "profile_not_found",
         "__settings__ is a reserved section name and cannot be used as a profile",
         extra: ["profile": "__settings__", "path": .string(path)]
       )
@@ -232,7 +216,6 @@ extension RPCError {
       extra["profile"] = profile.map(JSONValue.string)
       self.init(
         .configInvalid,
-        kind: "config_invalid",
         "The profile \(profile ?? "from the environment") has no host",
         extra: extra
       )
@@ -243,7 +226,6 @@ extension RPCError {
       extra["line"] = line.map { .int(Int64($0)) }
       self.init(
         .configInvalid,
-        kind: "config_invalid",
         "The host \(host) must use https:// (plain http:// is allowed only for this machine)",
         extra: extra
       )
@@ -258,15 +240,12 @@ extension RPCError {
     case .busy(let path):
       self.init(
         .busy,
-        kind: "busy",
         "Another process is changing \(path); try again",
-        retryable: true,
         extra: ["path": .string(path)]
       )
     case .writeFailed(let failure):
       self.init(
         .configInvalid,
-        kind: "config_invalid",
         "Cannot write the config file \(failure.path): \(failure.reason)",
         extra: ["path": .string(failure.path)]
       )

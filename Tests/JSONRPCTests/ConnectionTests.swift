@@ -13,7 +13,9 @@ import Testing
   init() {
     let handlers = [
       MethodHandler(name: "echo") { params, _ in .object(["params": params ?? .null]) },
-      MethodHandler(name: "fail") { _, _ in throw RPCError(.notFound, kind: "not_found", "no such thing") },
+      // An application's own code: the engine carries any code, kind and retryability it is given.
+      MethodHandler(name: "fail") { _, _ in throw RPCError(.init(rawValue: -31006), kind: "not_found", "no such thing")
+      },
       MethodHandler(name: "crash") { _, _ in throw CocoaError(.fileNoSuchFile) },
       MethodHandler(name: "slow") { params, context in
         let steps = params?["steps"].flatMap { if case .int(let n) = $0 { Int(n) } else { nil } } ?? 50

@@ -7,10 +7,7 @@ import Testing
   @Test(arguments: [
     (RPCError.Code.parseError, -32700), (.invalidRequest, -32600), (.methodNotFound, -32601),
     (.invalidParams, -32602), (.internalError, -32603), (.requestCancelled, -32800),
-    (.unsupportedProtocolVersion, -32022), (.authRequired, -31001), (.authFailed, -31002),
-    (.profileNotFound, -31003), (.configInvalid, -31004), (.permissionDenied, -31005), (.notFound, -31006),
-    (.policyViolation, -31007), (.rateLimited, -31008), (.upstreamError, -31009), (.networkError, -31010),
-    (.timeout, -31011), (.busy, -31012),
+    (.unsupportedProtocolVersion, -32022),
   ])
   func codesAreStable(code: RPCError.Code, number: Int) {
     #expect(code.rawValue == number)
@@ -31,8 +28,14 @@ import Testing
   }
 
   @Test func kindAndRetryableWinOverExtraData() {
-    let error = RPCError(.busy, kind: "busy", "m", retryable: true, extra: ["kind": "other", "retryable": false])
-    #expect(error.data["kind"] == "busy")
+    let error = RPCError(
+      .requestCancelled,
+      kind: "shutting_down",
+      "m",
+      retryable: true,
+      extra: ["kind": "other", "retryable": false]
+    )
+    #expect(error.data["kind"] == "shutting_down")
     #expect(error.data["retryable"] == true)
   }
 

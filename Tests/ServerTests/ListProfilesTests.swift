@@ -1,6 +1,7 @@
 import Databricks
 import Foundation
 import JSON
+import Server
 import TestSupport
 import Testing
 
@@ -107,7 +108,7 @@ import Testing
     try await ScratchDirectory.with { directory in
       let server = try server(directory, config: "[ok]\nhost = https://a\n[[[[[bad\n")
       let error = try #require(try await server.call("listProfiles")["error"])
-      #expect(error["code"] == -31004)
+      #expect(ApplicationError(errorObject: error) == .configInvalid)
       #expect(error["data"]?["kind"] == "config_invalid")
       #expect(error["data"]?["line"] == 3)
       #expect(error["data"]?["path"] == .string(directory.appendingPathComponent(".databrickscfg").path))

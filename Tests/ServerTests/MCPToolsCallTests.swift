@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Server
 import TestSupport
 import Testing
 
@@ -65,7 +66,7 @@ import Testing
     let result = try #require(response["result"])
     #expect(result["isError"] == true)
     let error = try #require(result["structuredContent"]?["error"])
-    #expect(error["code"] == -31003)
+    #expect(ApplicationError(errorObject: error) == .profileNotFound)
     #expect(error["data"]?["kind"] == "profile_not_found")
     #expect(result["content"]?.arrayValue?.first?["text"]?.stringValue?.hasSuffix("(kind=profile_not_found)") == true)
   }

@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import JSONRPC
 import Sandbox
+import Server
 import TestSupport
 import Testing
 
@@ -121,7 +122,7 @@ import Testing
     try await SandboxedServer.with { world in
       world.sandbox.enqueueConsent(.deny)
       let denied = try await world.error("login", ["profile": "needs-login"])
-      #expect(denied["code"] == -31002)
+      #expect(ApplicationError(errorObject: denied) == .authFailed)
       #expect(denied["data"]?["kind"] == "auth_failed")
       #expect(denied["data"]?["oauthError"] == "access_denied")
       world.sandbox.enqueueConsent(.tamperState)
@@ -231,7 +232,7 @@ import Testing
         path: "/oidc/.well-known/oauth-authorization-server"
       )
       let error = try await world.error("login", ["profile": "needs-login", "openBrowser": false, "waitSeconds": 0])
-      #expect(error["code"] == -31002)
+      #expect(ApplicationError(errorObject: error) == .authFailed)
       #expect(error["data"]?["kind"] == "auth_failed")
       #expect(error["message"]?.stringValue?.contains("not supported") == true)
     }
@@ -246,7 +247,7 @@ import Testing
       )
       let messages = try await world.server.writer.waitUntil { $0.contains { $0["id"] == "t" } }
       let timedOut = try #require(messages.last { $0["id"] == "t" }?["error"])
-      #expect(timedOut["code"] == -31011)
+      #expect(ApplicationError(errorObject: timedOut) == .timeout)
       #expect(timedOut["data"]?["kind"] == "timeout")
       let url = try #require(
         messages.first { $0["params"]?["progressToken"] == "t" }?["params"]?["_meta"]?["brickauth/authorizationUrl"]?
@@ -264,7 +265,7 @@ import Testing
     defer { held.sockets.forEach { close($0) } }
     try await SandboxedServer.with(loginPorts: held.ports) { world in
       let error = try await world.error("login", ["profile": "needs-login", "openBrowser": false])
-      #expect(error["code"] == -31012)
+      #expect(ApplicationError(errorObject: error) == .busy)
       #expect(error["data"]?["kind"] == "busy")
       #expect(error["data"]?["retryable"] == true)
       let range = "\(held.ports.lowerBound)-\(held.ports.upperBound)"
@@ -376,7 +377,9 @@ import Testing
         "login",
         ["profile": "pat", "host": host, "token": "dapi-not-a-real-token-0000000000"]
       )
-      #expect(refused["data"]?["kind"] == "auth_failed")
+      #expect(ApplicationError(errorObject: refused) == .authFailed)
+      #expect(refused["data"] == ["kind": "auth_failed", "retryable": false])
+      #expect(refused["message"]?.stringValue?.hasPrefix("The token was refused by http://") == true)
       #expect(try config(world) == before, "nothing is written for a bad token")
       let created = try await world.result("createToken", ["profile": "user", "comment": "for pat login"])
       let token = try #require(created["tokenValue"])
@@ -441,7 +444,7 @@ import Testing
       let refresh = try #require(tokenCache(world)["tokens"]?["needs-login"]?["refresh_token"]?.stringValue)
       #expect(world.sandbox.revokeRefreshToken(refresh))
       let error = try await world.error("getToken", ["profile": "needs-login"])
-      #expect(error["code"] == -31001)
+      #expect(ApplicationError(errorObject: error) == .authRequired)
       #expect(error["data"]?["kind"] == "auth_required")
       #expect(error["message"]?.stringValue?.contains("login") == true)
       #expect(error["message"]?.stringValue?.contains(refresh) == false)

@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import JSONRPC
 import Sandbox
+import Server
 import TestSupport
 import Testing
 
@@ -27,7 +28,7 @@ import Testing
     try await SandboxedServer.with { world in
       world.sandbox.injectFault(.tooManyRequests(retryAfterSeconds: 30), path: Self.list, times: 1)
       let error = try await world.error("listTokens")
-      #expect(error["code"] == -31008)
+      #expect(ApplicationError(errorObject: error) == .rateLimited)
       #expect(error["data"]?["kind"] == "rate_limited")
       #expect(error["data"]?["retryAfterSeconds"] == 30)
       #expect(error["data"]?["retryable"] == true)
@@ -50,7 +51,7 @@ import Testing
       let body: JSONValue = ["error_code": "INTERNAL_ERROR", "message": "boom"]
       world.sandbox.injectFault(.respond(status: 500, body: body, retryAfterSeconds: nil), path: Self.list, times: 1)
       let error = try await world.error("listTokens")
-      #expect(error["code"] == -31009)
+      #expect(ApplicationError(errorObject: error) == .upstreamError)
       #expect(error["data"]?["httpStatus"] == 500)
       #expect(error["data"]?["databricksErrorCode"] == "INTERNAL_ERROR")
       #expect(world.sandbox.callCount("GET", Self.list) == 1, "500 is not retried")
@@ -65,7 +66,7 @@ import Testing
 
       world.sandbox.injectFault(.dropConnection, path: Self.create, times: 1)
       let error = try await world.error("createToken")
-      #expect(error["code"] == -31010)
+      #expect(ApplicationError(errorObject: error) == .networkError)
       #expect(error["data"]?["kind"] == "network_error")
       #expect(error["data"]?["host"] == .string(world.sandbox.baseURL.absoluteString))
       #expect(world.sandbox.callCount("POST", Self.create) == 1, "a POST is never re-sent after it went out")

@@ -2,6 +2,7 @@ import Databricks
 import Foundation
 import JSON
 import Sandbox
+import Server
 import TestSupport
 import Testing
 
@@ -18,7 +19,7 @@ import Testing
       let config = try ConfigFile(path: path, bytes: try #require(FileManager.default.contents(atPath: path)))
       let hostLine = try #require(config.section("plain")?.keyLines["host"])
       let error = try await world.error("listTokens", ["profile": "plain"])
-      #expect(error["code"] == -31004)
+      #expect(ApplicationError(errorObject: error) == .configInvalid)
       let message = "The host http://example.com must use https:// (plain http:// is allowed only for this machine)"
       #expect(error["message"] == .string(message))
       #expect(

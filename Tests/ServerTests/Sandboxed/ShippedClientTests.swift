@@ -71,7 +71,7 @@ import Testing
       for name in ["admin", "user"] {
         let profile = try #require(byName[name])
         #expect(profile["valid"] == false)
-        #expect(profile["error"]?["code"] == -31011)
+        #expect(ApplicationError(errorObject: profile["error"]) == .timeout)
         #expect(profile["error"]?["data"]?["kind"] == "timeout")
         #expect(profile["error"]?["data"]?["retryable"] == true)
         #expect(

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import JSONRPC
 import Sandbox
+import Server
 import TestSupport
 import Testing
 
@@ -48,7 +49,7 @@ import Testing
       let id = try #require(created["tokenId"]?.stringValue)
       #expect(world.sandbox.workspace.tokens.first { $0.id == id }?.ownerID == SandboxSeed.servicePrincipal.id)
       let denied = try await world.error("createToken", ["profile": "user", "applicationId": applicationId])
-      #expect(denied["code"] == -31005)
+      #expect(ApplicationError(errorObject: denied) == .permissionDenied)
       #expect(denied["data"]?["kind"] == "permission_denied")
       #expect(denied["data"]?["httpStatus"] == 403)
       #expect(denied["data"]?["databricksErrorCode"] == "PERMISSION_DENIED")
@@ -61,12 +62,12 @@ import Testing
     configuration.workspaceConf = ["maxTokenLifetimeDays": "1"]
     try await SandboxedServer.with(configuration) { world in
       let tooLong = try await world.error("createToken", ["lifetimeSeconds": 172_800])
-      #expect(tooLong["code"] == -31007)
+      #expect(ApplicationError(errorObject: tooLong) == .policyViolation)
       #expect(tooLong["data"]?["kind"] == "policy_violation")
       #expect(tooLong["data"]?["databricksErrorCode"] == "INVALID_PARAMETER_VALUE")
       _ = try await world.result("createToken", ["lifetimeSeconds": 3600])
       let quota = try await world.error("createToken", ["lifetimeSeconds": 3600])
-      #expect(quota["code"] == -31007)
+      #expect(ApplicationError(errorObject: quota) == .policyViolation)
       #expect(quota["data"]?["databricksErrorCode"] == "QUOTA_EXCEEDED")
     }
   }
@@ -139,7 +140,7 @@ import Testing
       #expect(revoked == ["revoked": [.string(SandboxHome.oldLaptopTokenID)], "failed": []])
       #expect(!world.sandbox.workspace.tokens.contains { $0.id == SandboxHome.oldLaptopTokenID })
       let missing = try await world.error("revokeToken", ["tokenId": .string(SandboxHome.oldLaptopTokenID)])
-      #expect(missing["code"] == -31006)
+      #expect(ApplicationError(errorObject: missing) == .notFound)
       #expect(missing["data"]?["kind"] == "not_found")
       #expect(missing["data"]?["httpStatus"] == 404)
       #expect(missing["data"]?["databricksErrorCode"] == "RESOURCE_DOES_NOT_EXIST")
@@ -226,7 +227,7 @@ import Testing
         try await world.result("setTokensEnabled", ["enabled": false]) == ["tokensEnabled": false, "previous": true]
       )
       let refused = try await world.error("createToken", ["profile": "user"])
-      #expect(refused["code"] == -31007)
+      #expect(ApplicationError(errorObject: refused) == .policyViolation)
       #expect(refused["data"]?["kind"] == "policy_violation")
       #expect(refused["data"]?["httpStatus"] == 403)
     }
@@ -236,14 +237,14 @@ import Testing
     try await SandboxedServer.with { world in
       world.sandbox.revokeToken(value: world.sandbox.userToken)
       let revoked = try await world.error("listTokens", ["profile": "user"])
-      #expect(revoked["code"] == -31001)
+      #expect(ApplicationError(errorObject: revoked) == .authRequired)
       #expect(revoked["data"]?["kind"] == "auth_required")
       #expect(revoked["data"]?["httpStatus"] == 403)
       let noLogin = try await world.error("listTokens", ["profile": "needs-login"])
-      #expect(noLogin["code"] == -31001)
+      #expect(ApplicationError(errorObject: noLogin) == .authRequired)
       #expect(noLogin["data"]?["profile"] == "needs-login")
       let unknown = try await world.error("listTokens", ["profile": "nope"])
-      #expect(unknown["code"] == -31003)
+      #expect(ApplicationError(errorObject: unknown) == .profileNotFound)
       #expect(unknown["data"]?["available"] == ["admin", "user", "needs-login"])
     }
   }

@@ -108,7 +108,7 @@ enum Login: RPCMethod {
     do {
       return Result(try await services.patLogin.run(target, token: token))
     } catch let error as APIError where error.kind == .authRequired || error.kind == .permissionDenied {
-      throw RPCError(.authFailed, kind: "auth_failed", "The token was refused by \(target.host.url): \(error.message)")
+      throw PersonalAccessTokenRefused(host: target.host.url, reason: error.message)
     }
   }
 

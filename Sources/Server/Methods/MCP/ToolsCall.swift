@@ -6,8 +6,9 @@ import JSONRPC
 /// cancellation (`notifications/cancelled` naming this request) works exactly as for a direct call.
 ///
 /// The result is wrapped as MCP asks: the compact JSON as text (for older clients) and as `structuredContent`.
-/// Application errors (`-31xxx`, and `-32602` for bad arguments) are tool execution errors, `isError: true`, so a
-/// model can read them and correct itself; an unknown tool, an internal error and cancellation stay JSON-RPC.
+/// Application errors (``ApplicationError``, and `-32602` for bad arguments) are tool execution errors,
+/// `isError: true`, so a model can read them and correct itself; an unknown tool, an internal error and cancellation
+/// stay JSON-RPC.
 enum ToolsCall: RPCMethod {
   static let name = "tools/call"
 
@@ -59,7 +60,7 @@ enum ToolsCall: RPCMethod {
       result = try await handler.run(arguments, call.request)
     } catch {
       let wire = RPCError(error)
-      guard wire.code == .invalidParams || (-31099 ... -31001).contains(wire.code.rawValue) else { throw wire }
+      guard wire.code == .invalidParams || ApplicationError(wire.code) != nil else { throw wire }
       let failure = ToolResult(
         text: "\(wire.message) (kind=\(wire.kind))",
         structuredContent: ["error": wire.jsonValue],
