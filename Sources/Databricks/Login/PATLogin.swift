@@ -11,10 +11,15 @@ package struct PATLogin: Sendable {
   }
 
   /// Checks `token` against `target`'s host and saves it in `target`'s profile.
-  /// - Throws: ``APIError`` when the host refuses the token (nothing is written then), ``INIEditError`` or
-  ///   ``FileError`` when the config cannot be written.
+  /// - Throws: ``PersonalAccessTokenRefused`` when the host refuses the token and ``APIError`` when it cannot be
+  ///   asked (nothing is written then), ``INIEditError`` or ``FileError`` when the config cannot be written.
   package func run(_ target: LoginTarget, token: String) async throws -> LoginOutcome {
-    let user = try await WorkspaceAPI(client: client, host: target.host, bearer: token).currentUser()
+    let user: CurrentUser
+    do {
+      user = try await WorkspaceAPI(client: client, host: target.host, bearer: token).currentUser()
+    } catch let error as APIError where error.kind == .authRequired || error.kind == .permissionDenied {
+      throw PersonalAccessTokenRefused(host: target.host.url, reason: error.message)
+    }
     try await ConfigEditor.edit(configPath) { document throws(INIEditError) in
       try ProfileEdits.savePATLogin(&document, profile: target.profile, host: target.host.url, token: token)
     }

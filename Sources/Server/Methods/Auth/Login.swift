@@ -64,7 +64,7 @@ enum Login: RPCMethod {
 
     let target = try await target(params, services)
     if let token = params.token {
-      return try await patLogin(target, token: token, services)
+      return Result(try await services.patLogin.run(target, token: token))
     }
     let login = services.oauthLogin(openBrowser: params.openBrowser ?? true)
     let flow = await services.logins.flow(
@@ -100,15 +100,6 @@ enum Login: RPCMethod {
       case .accountIdRequired:
         throw RPCError.invalidParams([(path: "/accountId", message: "is required for an account console host")])
       }
-    }
-  }
-
-  /// A PAT login: the token must work (SCIM `Me`) before anything is written.
-  static func patLogin(_ target: LoginTarget, token: String, _ services: Services) async throws -> Result {
-    do {
-      return Result(try await services.patLogin.run(target, token: token))
-    } catch let error as APIError where error.kind == .authRequired || error.kind == .permissionDenied {
-      throw PersonalAccessTokenRefused(host: target.host.url, reason: error.message)
     }
   }
 
