@@ -17,9 +17,9 @@ import Server
 /// let created = try await world.server.call("createToken", params: ["comment": "ci"])
 /// ```
 package struct SandboxedServer: Sendable {
-  package let session: SandboxHome
+  package let home: SandboxHome
   package let server: InProcessServer
-  package var sandbox: DatabricksSandbox { session.sandbox }
+  package var sandbox: DatabricksSandbox { home.sandbox }
   /// Every call gets its own id: responses are matched by id, and an id may be reused only once answered.
   private let nextID = Locked<Int64>(1)
 
@@ -33,15 +33,15 @@ package struct SandboxedServer: Sendable {
     loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts,
     mcpLoginWaitSeconds: Double? = nil
   ) throws {
-    session = try SandboxHome(configuration: configuration)
+    home = try SandboxHome(configuration: configuration)
     let client = RESTClient(
       userAgent: "brickauth-tests",
       requestTimeoutSeconds: requestTimeoutSeconds,
       retryPolicy: retryPolicy
     )
     server = InProcessServer(
-      // The test's own variables win, `DATABRICKS_*` ones included (the session drops the user's).
-      environment: session.environment(replacing: [:]).merging(environment) { _, test in test },
+      // The test's own variables win, `DATABRICKS_*` ones included (the home drops the user's).
+      environment: home.environment(replacing: [:]).merging(environment) { _, test in test },
       testMethods: true,
       mcpAllowSecrets: mcpAllowSecrets,
       client: client,
@@ -74,7 +74,7 @@ package struct SandboxedServer: Sendable {
   }
 
   package func close() async {
-    await session.close()
+    await home.close()
   }
 
   /// Runs `body` with a fresh sandbox and server, and always stops the sandbox afterwards.

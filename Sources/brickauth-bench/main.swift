@@ -172,7 +172,7 @@ let listTokens = #"{"jsonrpc":"2.0","id":1,"method":"listTokens"}"#
 // Per-call time of `listTokens`, one request at a time, against curl's GET of the same endpoint over one
 // keep-alive connection (so neither pays process start-up per call).
 let calls = 500
-let live = LiveSession(executable: executable, environment: sandboxEnvironment)
+let live = WarmServiceProcess(executable: executable, environment: sandboxEnvironment)
 for _ in 0..<50 {
   let answer = live.call(listTokens)
   precondition(answer["result"] != nil, "listTokens failed: \(answer)")
@@ -275,7 +275,7 @@ rows.append(
   )
 )
 let fourBefore = sandbox.tokenRequestCount(grantType: "refresh_token")
-let four = (0..<4).map { _ in LiveSession(executable: executable, environment: sandboxEnvironment) }
+let four = (0..<4).map { _ in WarmServiceProcess(executable: executable, environment: sandboxEnvironment) }
 for session in four {
   session.send([#"{"jsonrpc":"2.0","id":1,"method":"getToken","params":{"profile":"expiring-four"}}"#])
 }
@@ -312,7 +312,7 @@ for index in 0..<50_000 {
     ageSeconds: Double(index)
   )
 }
-let pager = LiveSession(executable: executable, environment: sandboxEnvironment)
+let pager = WarmServiceProcess(executable: executable, environment: sandboxEnvironment)
 var pageCount = 0
 var listed = 0
 var cursor: String?

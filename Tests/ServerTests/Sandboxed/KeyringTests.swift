@@ -18,7 +18,7 @@ import Testing
     _ body: (SandboxedServer) async throws -> Void
   ) async throws {
     try await SandboxedServer.with(environment: environment, keyring: keyring) { world in
-      try edit(world.session.configFile) { $0.replacingOccurrences(of: "auth_storage = plaintext\n", with: "") }
+      try edit(world.home.configFile) { $0.replacingOccurrences(of: "auth_storage = plaintext\n", with: "") }
       try await body(world)
     }
   }
@@ -28,11 +28,11 @@ import Testing
   }
 
   func config(_ world: SandboxedServer) throws -> String {
-    try String(contentsOf: world.session.configFile, encoding: .utf8)
+    try String(contentsOf: world.home.configFile, encoding: .utf8)
   }
 
   func tokenCacheFile(_ world: SandboxedServer) -> URL {
-    world.session.directory.appendingPathComponent(".databricks/token-cache.json")
+    world.home.directory.appendingPathComponent(".databricks/token-cache.json")
   }
 
   /// The token in the keyring entry for `account`, decoded as the CLI decodes it.

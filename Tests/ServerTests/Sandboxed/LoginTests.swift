@@ -18,12 +18,12 @@ import Testing
 /// the browser step is an HTTP client following the authorization URL, and the sandbox consents (or not).
 @Suite(.timeLimit(.minutes(1))) struct LoginTests {
   func tokenCache(_ world: SandboxedServer) throws -> JSONValue {
-    let url = world.session.directory.appendingPathComponent(".databricks/token-cache.json")
+    let url = world.home.directory.appendingPathComponent(".databricks/token-cache.json")
     return try JSONParser.parse(Array(try Data(contentsOf: url)))
   }
 
   func config(_ world: SandboxedServer) throws -> String {
-    try String(contentsOf: world.session.configFile, encoding: .utf8)
+    try String(contentsOf: world.home.configFile, encoding: .utf8)
   }
 
   @Test func aWorkspaceLoginStoresTokensAndTheProfileAsTheCLIDoes() async throws {
@@ -45,7 +45,7 @@ import Testing
       #expect(text.contains("[needs-login]\nhost = \(host)\nauth_type = databricks-cli\n"))
       #expect(text.contains("auth_storage = plaintext"), "no keyring: pinned to the file, as the CLI does")
       let attributes = try FileManager.default.attributesOfItem(
-        atPath: world.session.directory.appendingPathComponent(".databricks/token-cache.json").path
+        atPath: world.home.directory.appendingPathComponent(".databricks/token-cache.json").path
       )
       #expect(attributes[.posixPermissions] as? Int == 0o600)
       // The new credential works for API calls.
@@ -132,7 +132,7 @@ import Testing
       #expect(world.sandbox.tokenRequestCount(grantType: "authorization_code") == 0, "no code was exchanged")
       #expect(
         !FileManager.default.fileExists(
-          atPath: world.session.directory.appendingPathComponent(".databricks/token-cache.json").path
+          atPath: world.home.directory.appendingPathComponent(".databricks/token-cache.json").path
         )
       )
     }
@@ -473,7 +473,7 @@ import Testing
   @Test func logoutKeepsTheHostKeyAnotherOAuthProfileStillUses() async throws {
     try await SandboxedServer.with { world in
       let host = world.sandbox.baseURL.absoluteString
-      let file = world.session.configFile
+      let file = world.home.configFile
       try (String(contentsOf: file, encoding: .utf8) + "\n[second]\nhost = \(host)\nauth_type = databricks-cli\n")
         .write(to: file, atomically: true, encoding: .utf8)
       _ = try await world.result("login", ["profile": "needs-login"])
@@ -499,7 +499,7 @@ import Testing
         admin["tokenStorage"]
           == ["mode": "plaintext", "source": "config", "location": .string(tokenCachePath(world))]
       )
-      let configFile = world.session.configFile.path
+      let configFile = world.home.configFile.path
       #expect(
         admin["configuration"]?["token"] == ["value": "********", "source": .string("\(configFile) config file")]
       )
@@ -512,7 +512,7 @@ import Testing
 
   @Test func describeProfileReportsTheFileWhenADefaultSecureModeFindsNoKeyring() async throws {
     try await SandboxedServer.with { world in
-      let file = world.session.configFile
+      let file = world.home.configFile
       try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "auth_storage = plaintext\n", with: "")
         .write(to: file, atomically: true, encoding: .utf8)
       let storage = try await world.result("describeProfile", ["profile": "needs-login"])["tokenStorage"]
@@ -524,6 +524,6 @@ import Testing
   }
 
   func tokenCachePath(_ world: SandboxedServer) -> String {
-    world.session.directory.appendingPathComponent(".databricks/token-cache.json").path
+    world.home.directory.appendingPathComponent(".databricks/token-cache.json").path
   }
 }

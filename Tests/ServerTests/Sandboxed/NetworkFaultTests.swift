@@ -120,7 +120,7 @@ import Testing
       let closed = try DatabricksSandbox()
       let deadURL = closed.baseURL.absoluteString
       await closed.stop()
-      try await ConfigEditor.edit(world.session.configFile.path) { document throws(INIEditError) in
+      try await ConfigEditor.edit(world.home.configFile.path) { document throws(INIEditError) in
         try document.set("host", to: deadURL, in: "gone")
         try document.set("token", to: "dapi0000000000000000000000000000000000", in: "gone")
       }

@@ -11,7 +11,7 @@ import Testing
 @Suite(.timeLimit(.minutes(1))) struct ProfileChangesTests {
   @Test func aPlainHTTPHostOtherThanThisMachineIsRefusedBeforeAnyRequest() async throws {
     try await SandboxedServer.with { world in
-      let path = world.session.configFile.path
+      let path = world.home.configFile.path
       try await ConfigEditor.edit(path) { document throws(INIEditError) in
         try document.set("host", to: "http://example.com", in: "plain")
         try document.set("token", to: "dapi0000000000000000000000000000000000", in: "plain")
@@ -42,7 +42,7 @@ import Testing
       world.sandbox.revokeToken(value: world.sandbox.adminToken)
       let stale = try await world.error("listTokens")
       #expect(stale["data"]?["kind"] == "auth_required")
-      try await ConfigEditor.edit(world.session.configFile.path) { document throws(INIEditError) in
+      try await ConfigEditor.edit(world.home.configFile.path) { document throws(INIEditError) in
         try document.set("token", to: newValue, in: "admin")
       }
       let listed = try await world.result("listTokens")

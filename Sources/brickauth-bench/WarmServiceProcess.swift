@@ -8,7 +8,7 @@ import JSON
 #endif
 
 /// A warm `brickauth` child driven one line at a time: write a request, read its answer, as an editor would.
-final class LiveSession {
+final class WarmServiceProcess {
   let pid: pid_t
   private let input: Int32
   private let output: Int32
