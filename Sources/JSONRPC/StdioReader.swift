@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Reading is blocking I/O, so it must not run on the cooperative pool: on a 2-core machine one blocked
 /// `read` there would starve every request. Messages are framed by ``LineFramer``, or by LSP headers when
-/// the stream starts with `Content-Length:` (detected on the first bytes; see ``FramingDetector``).
+/// the stream starts with `Content-Length:` (detected on the first bytes by ``MessageStreamDecoder``).
 package final class StdioReader: Sendable {
   private let fd: Int32
   private let connection: Connection

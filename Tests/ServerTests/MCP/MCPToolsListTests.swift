@@ -10,7 +10,7 @@ import Testing
   /// The methods `protocol/openrpc.json` marks as tools, read independently of the server's code.
   static let documentToolNames: [String] = {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-      "../../protocol/openrpc.json"
+      "../../../protocol/openrpc.json"
     )
     let document = (try? JSONParser.parse(Array((try? Data(contentsOf: url)) ?? Data())[...])) ?? .null
     return (document["methods"]?.arrayValue ?? []).filter { $0["x-brickauth-tool"] == .bool(true) }.compactMap {
