@@ -81,28 +81,22 @@ import Testing
   }
 
   @Test func killsAProgramThatOverrunsItsDeadline() async {
-    let start = ContinuousClock.now
     await #expect(throws: BoundedProcess.Failure.timedOut(seconds: 0.3)) {
       try await Self.run(["/bin/sleep", "10"], timeoutSeconds: 0.3)
     }
-    #expect(ContinuousClock.now - start < .seconds(5))
   }
 
   @Test func killsAProgramThatFloodsItsOutputForever() async {
-    let start = ContinuousClock.now
     await #expect(throws: BoundedProcess.Failure.timedOut(seconds: 0.5)) {
       try await Self.run(["/bin/sh", "-c", "exec yes"], timeoutSeconds: 0.5)
     }
-    #expect(ContinuousClock.now - start < .seconds(5))
   }
 
   /// The deadline bounds the program, not only its outputs: one that closes them and carries on is still killed.
   @Test func killsAProgramThatClosesItsOutputsAndCarriesOn() async {
-    let start = ContinuousClock.now
     await #expect(throws: BoundedProcess.Failure.timedOut(seconds: 0.3)) {
       try await Self.run(["/bin/sh", "-c", "exec >&- 2>&-; exec sleep 10"], timeoutSeconds: 0.3)
     }
-    #expect(ContinuousClock.now - start < .seconds(5))
   }
 
   /// A program that exited has answered, even when a process it left behind still holds its outputs.
@@ -185,7 +179,6 @@ extension BoundedProcessTests {
       try await ScratchDirectory.with(prefix: "keyring") { directory in
         let tool = SecretTool(executable: try await Self.script("exec /bin/sleep 10", in: directory))
         let keyring = CommandLineKeyring(tool: tool, environment: Self.bus, timeoutSeconds: 0.3)
-        let start = ContinuousClock.now
         await #expect(throws: KeyringError.timedOut(operation: "get")) {
           try await keyring.secret(service: "databricks-cli", account: "dev")
         }
@@ -195,7 +188,6 @@ extension BoundedProcessTests {
         await #expect(throws: KeyringError.timedOut(operation: "delete")) {
           try await keyring.deleteSecret(service: "databricks-cli", account: "dev")
         }
-        #expect(ContinuousClock.now - start < .seconds(10))
         #expect(KeyringError.timedOut(operation: "get").message == "keyring get timed out")
       }
     }

@@ -76,10 +76,9 @@ import Testing
   @Test func aHangingServerTimesOut() async throws {
     try await SandboxedServer.with { world in
       world.sandbox.injectFault(.delay(seconds: 10), path: Self.create, times: 1)
-      let started = Date()
+      // The server would answer with a new token after 10 s: an error proves the 2 s request timeout fired first.
       let error = try await world.error("createToken")
       #expect(error["data"]?["kind"] == "network_error")
-      #expect(Date().timeIntervalSince(started) < 8, "the 2 s request timeout fired, not the server's 10 s")
     }
   }
 
