@@ -112,7 +112,8 @@ let package = Package(
     .testTarget(
       name: "JSONTests",
       dependencies: [
-        "JSON"
+        "JSON",
+        "TestSupport",
       ],
       swiftSettings: globalSwiftSettings
     ),

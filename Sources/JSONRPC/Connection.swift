@@ -21,6 +21,8 @@ package final class Connection: Sendable {
     var inFlight: [RequestID: RequestContext] = [:]
     /// Everything still running: requests, notifications and batches waiting for their elements.
     var active = 0
+    /// The batches counted in `active`: they run nothing themselves, so they hold no slot of the request limit.
+    var openBatches = 0
     var inputClosed = false
     var shutdownRequested = false
     /// Set by the `exit` notification: the exit code to use once in-flight work has answered.
@@ -37,8 +39,9 @@ package final class Connection: Sendable {
 
   /// - Parameter maxActive: how many requests may run at once before ``receive(_:)`` blocks its caller (the reader
   ///   thread). This is the input backpressure: a client pipelining 200,000 requests fills the pipe and waits,
-  ///   instead of the service holding 200,000 tasks in memory. Notifications never wait, so a cancellation already
-  ///   read is never queued behind work.
+  ///   instead of the service holding 200,000 tasks in memory. The requests of a batch take slots one by one like
+  ///   lines, so one batch line cannot start more. Notifications never wait, so a cancellation already read is never
+  ///   queued behind work.
   package init(handlers: [MethodHandler], writer: any MessageWriter, maxActive: Int = 256) {
     self.handlers = Dictionary(handlers.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
     self.writer = writer
@@ -59,19 +62,35 @@ package final class Connection: Sendable {
       writer.write(OutgoingMessage.error(id: nil, .parseError("Parse error: \(error.reason)")))
       return
     }
-    if value.objectValue?["id"] != nil || value.arrayValue != nil {
-      state.wait(until: { [maxActive] in $0.active < maxActive || $0.exitCode != nil }) { _ in }
-    }
     switch value {
     case .array(let elements):
       guard !elements.isEmpty else {
         writer.write(OutgoingMessage.error(id: nil, .invalidRequest("Invalid Request: empty batch")))
         return
       }
+      guard elements.count <= Self.maxBatchElements else {
+        writer.write(OutgoingMessage.error(id: nil, Self.batchTooLarge))
+        return
+      }
       receiveBatch(elements)
     default:
+      waitForSlot(value)
       dispatch(IncomingMessage(value)) { [writer] in if let bytes = $0 { writer.write(bytes) } }
     }
+  }
+
+  /// The most elements a batch may have; a larger one is refused whole, before any element runs.
+  package static let maxBatchElements = 1000
+
+  private static let batchTooLarge = RPCError.invalidRequest(
+    "Invalid Request: a batch may hold at most \(maxBatchElements) requests",
+    kind: "batch_too_large"
+  )
+
+  /// Blocks the reader thread until `message`, if it is a request (it has an id), may start under ``maxActive``.
+  private func waitForSlot(_ message: JSONValue) {
+    guard message.objectValue?["id"] != nil else { return }
+    state.wait(until: { [maxActive] in $0.active - $0.openBatches < maxActive || $0.exitCode != nil }) { _ in }
   }
 
   /// Handles what the framer delivered: a message, or the report of one it had to drop.
@@ -147,11 +166,18 @@ package final class Connection: Sendable {
     let collector = BatchCollector(count: elements.count) { [writer] responses in
       if !responses.isEmpty { writer.write(OutgoingMessage.batch(responses)) }
     }
-    state.withLock { $0.active += 1 }
+    state.withLock {
+      $0.active += 1
+      $0.openBatches += 1
+    }
     for (index, element) in elements.enumerated() {
+      waitForSlot(element)
       dispatch(IncomingMessage(element)) { collector.deliver($0, at: index) }
     }
-    collector.sealed { [self] in requestEnded() }
+    collector.sealed { [self] in
+      state.withLock { $0.openBatches -= 1 }
+      requestEnded()
+    }
   }
 
   /// Routes one classified message; `respond` receives its response bytes exactly once, if it has one.

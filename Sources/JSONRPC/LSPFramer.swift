@@ -10,7 +10,9 @@ import JSON
 /// header in the bytes after the broken frame's start; clients send frames back to back, with no newline between a
 /// body and the next header, so the header is searched for anywhere, not at line starts. A frame is broken when:
 /// - its header block has no usable `Content-Length` (missing, not plain decimal digits, more digits than any
-///   length can have, or two different values): the search starts inside the header block;
+///   length can have, or two different values), or a `Content-Length:` that does not start a line: the search
+///   starts inside the header block. Such a block began in the remains of a damaged frame and ran on into the next
+///   frame's header, which sits mid-line there;
 /// - its length is too long: the body swallowed the next frame's header, so it does not parse as JSON; the search
 ///   starts inside that body, so the swallowed frame is read again from its header (also when the input ends first);
 /// - its length is too short: the body is cut off and does not parse; what follows is the rest of that body, skipped
@@ -53,7 +55,7 @@ struct LSPFramer {
   }
 
   mutating func finish(_ emit: (LineFramer.Event) -> Void) {
-    while remaining != nil, !discardingBody, let header = Self.contentLengthHeader(in: body[...], after: 0) {
+    while remaining != nil, !discardingBody, let header = Self.contentLengthHeader(in: body[...], after: -1) {
       // A too-long length at the end of input: the frames it swallowed are still whole; read them again.
       emit(.brokenFrame)
       remaining = nil
@@ -124,7 +126,7 @@ struct LSPFramer {
     emit(.brokenFrame)
     let frame = headerBytes
     headerBytes = []
-    resynchronise(from: frame)
+    resynchronise(from: frame, searchingFrom: 1)
   }
 
   private mutating func completeBody(_ emit: (LineFramer.Event) -> Void) {
@@ -136,19 +138,21 @@ struct LSPFramer {
       emit(.line(body[...]))
     } else {
       emit(.brokenFrame)
-      resynchronise(from: body)
+      // A body may start with the next frame's header: the broken frame had no body at all.
+      resynchronise(from: body, searchingFrom: 0)
     }
     body.removeAll(keepingCapacity: body.capacity <= 1 << 20)
   }
 
-  /// Reads `frame` again from the first `Content-Length:` after its start, or skips ahead to the next one; the
-  /// frame's last bytes are kept for that search, as they may be the start of the name.
-  private mutating func resynchronise(from frame: [UInt8]) {
-    if let header = Self.contentLengthHeader(in: frame[...], after: 0) {
-      replay = Array(frame[header...])
+  /// Reads `bytes` again from the first `Content-Length:` at or after offset `start`, or skips ahead to the next
+  /// one; the last bytes are kept for that search, as they may be the start of the name. A header block is searched
+  /// from its second byte (its own header would be read again forever), a body from its first.
+  private mutating func resynchronise(from bytes: [UInt8], searchingFrom start: Int) {
+    if let header = Self.contentLengthHeader(in: bytes[...], after: start - 1) {
+      replay = Array(bytes[header...])
     } else {
       resynchronising = true
-      headerBytes = Array(frame.dropFirst().suffix(Self.contentLengthHeader.count - 1))
+      headerBytes = Array(bytes.dropFirst(start).suffix(Self.contentLengthHeader.count - 1))
     }
   }
 
@@ -168,8 +172,16 @@ struct LSPFramer {
   }
 
   /// The header block's `Content-Length`, or `nil` when it has none, or one that is not plain decimal digits within
-  /// range, or two different ones: such a header cannot tell where the body ends.
+  /// range, or two different ones, or one that does not start a line: such a block cannot tell where the body ends.
   private static func contentLength(in headerBytes: [UInt8]) -> Int? {
+    var found = -1
+    while let header = contentLengthHeader(in: headerBytes[...], after: found) {
+      var lineStart = header
+      while lineStart > 0, headerBytes[lineStart - 1] == 0x20 || headerBytes[lineStart - 1] == 0x09 { lineStart -= 1 }
+      guard lineStart == 0 || lineStart >= 2 && headerBytes[lineStart - 2] == 0x0D && headerBytes[lineStart - 1] == 0x0A
+      else { return nil }
+      found = header
+    }
     var length: Int?
     for line in String(decoding: headerBytes, as: UTF8.self).split(separator: "\r\n") {
       let parts = line.split(separator: ":", maxSplits: 1)

@@ -65,15 +65,22 @@ extension RPCError {
   }
 
   /// Invalid params with one entry per problem: `path` is a JSON Pointer into `params` (e.g. `/tokenIds/0`).
-  package static func invalidParams(_ errors: [(path: String, message: String)]) -> RPCError {
-    let summary = errors.first.map { "Invalid params: \($0.path.isEmpty ? "" : "\($0.path): ")\($0.message)" }
-    return RPCError(
-      .invalidParams,
-      kind: "invalid_params",
-      summary ?? "Invalid params",
-      extra: ["errors": .array(errors.map { .object(["path": .string($0.path), "message": .string($0.message)]) })]
-    )
+  ///
+  /// At most ``maxListedParamErrors`` problems are listed in `data.errors`; `data.moreErrors` counts the rest, so
+  /// a request with a million unknown keys gets an answer of a few kilobytes, not hundreds of megabytes. `errors`
+  /// may be lazy: only the listed problems are ever built.
+  package static func invalidParams(_ errors: some Collection<(path: String, message: String)>) -> RPCError {
+    let listed = errors.prefix(maxListedParamErrors)
+    let summary = listed.first.map { "Invalid params: \($0.path.isEmpty ? "" : "\($0.path): ")\($0.message)" }
+    var extra: [String: JSONValue] = [
+      "errors": .array(listed.map { .object(["path": .string($0.path), "message": .string($0.message)]) })
+    ]
+    if errors.count > maxListedParamErrors { extra["moreErrors"] = .int(Int64(errors.count - maxListedParamErrors)) }
+    return RPCError(.invalidParams, kind: "invalid_params", summary ?? "Invalid params", extra: extra)
   }
+
+  /// How many problems an invalid-params error lists; the count of the others is `data.moreErrors`.
+  package static let maxListedParamErrors = 100
 
   package static func internalError(_ detail: String = "Internal error") -> RPCError {
     RPCError(.internalError, kind: "internal", detail)

@@ -61,7 +61,7 @@ extension RPCMethod {
     }
     let unexpected = unknown.filter { $0 != "_meta" }
     guard unexpected.isEmpty else {
-      throw .invalidParams(unexpected.map { (path: "/\($0)", message: "is not a parameter of \(name)") })
+      throw .invalidParams(unexpected.lazy.map { (path: "/\($0)", message: "is not a parameter of \(name)") })
     }
     return decoded
   }

@@ -122,6 +122,22 @@ import Testing
     #expect(messages.dropLast().allSatisfy { $0 == "<parse error>" } && messages.count > 1)
   }
 
+  /// Found by the fuzzer (`FramingFuzzTests`, `EngineFuzzTests`): a damaged frame whose header block runs on into the
+  /// next frame's header, which then sits mid-line where it does not count, must not take that frame with it.
+  @Test(arguments: [
+    "Content-Length: 7\r\nnot a header\r\n\"",
+    "Content-Length: 7\r\n\n\r\n",
+    "Content-Length: 7\r\n\r\nContent-LeContent-Length: 7\r\nng",
+    "Content-Length: 5\r\n\r\n{\"a\":\"Content-Length: 7\r\nb\",\"c\":1}",
+    // A frame whose body is missing altogether: the next frame's header is the start of its body.
+    "Content-Length: 2\r\n\r\n", "Content-Length: 19\r\n\r\n",
+  ])
+  func aHeaderBlockRunningIntoTheNextFrameLosesOnlyItsOwnFrame(damaged: String) {
+    let messages = decodeEveryWay(damaged + Self.frame(Self.ping(1)) + Self.frame(Self.ping(2)))
+    #expect(messages.suffix(2) == [Self.ping(1), Self.ping(2)])
+    #expect(messages.dropLast(2).allSatisfy { $0 == "<parse error>" } && messages.count > 2)
+  }
+
   @Test func aValidBodyMentioningContentLengthIsOneMessage() {
     let body = #"{"jsonrpc":"2.0","id":1,"method":"echo","params":{"text":"Content-Length: 2\r\n\r\n{}"}}"#
     #expect(decodeEveryWay(Self.frame(body) + Self.frame("{}")) == [body, "{}"])

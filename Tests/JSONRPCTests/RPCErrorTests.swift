@@ -49,4 +49,13 @@ import Testing
     )
     #expect(error.message.contains("/tokenIds/0"))
   }
+
+  @Test func invalidParamsKeepsTheFirstHundredProblemsAndCountsTheRest() {
+    let problems = (0..<1_000).map { (path: "/key\($0)", message: "is not a parameter of ping") }
+    let error = RPCError.invalidParams(problems)
+    #expect(error.data["errors"]?.arrayValue?.count == 100)
+    #expect(error.data["errors"]?.arrayValue?.last?["path"] == "/key99")
+    #expect(error.data["moreErrors"] == 900)
+    #expect(RPCError.invalidParams(Array(problems.prefix(100))).data["moreErrors"] == nil)
+  }
 }

@@ -32,6 +32,16 @@ import Testing
     #expect(paths == ["/validate", "/zzz"])
   }
 
+  @Test func aFloodOfUnknownParamsGetsABoundedError() async throws {
+    let params = JSONValue.object(Dictionary(uniqueKeysWithValues: (0..<100_000).map { ("k\($0)", JSONValue.int(1)) }))
+    _ = try await server.call("ping", params: params)
+    let answer = try #require(server.writer.rawMessages.last)
+    let error = try #require(try JSONParser.parse(answer)["error"])
+    #expect(error["data"]?["errors"]?.arrayValue?.count == 100)
+    #expect(error["data"]?["moreErrors"] == 99_900)
+    #expect(answer.count < 10_000)
+  }
+
   @Test func wrongParamTypesNameThePath() async throws {
     let error = try #require(try await server.call("test/sleep", params: ["seconds": "soon"])["error"])
     #expect(error["code"] == -32602)

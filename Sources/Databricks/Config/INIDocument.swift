@@ -194,7 +194,9 @@ package struct INIDocument: Sendable, Equatable {
   /// file (with nothing but blank lines above them) belong to the file, not to the first section: they stay too,
   /// whether a blank line separates them from its header or not.
   package mutating func removeSection(_ section: String) {
-    for range in sectionRanges(section).reversed() {
+    // One occurrence at a time, the last first, each found afresh: removing one may take lines (the comment block
+    // above its header, a blank line) from the end of the occurrence before it.
+    while let range = sectionRanges(section).last {
       var lower = range.lowerBound
       if case .section = lines[lower].kind {
         while lower > 0, lines[lower - 1].kind == .comment { lower -= 1 }
@@ -246,8 +248,10 @@ package struct INIDocument: Sendable, Equatable {
       start = name == section ? index : nil
     }
     if let open = start { ranges.append(open..<lines.count) }
-    // An implicit DEFAULT region with no entries is not an occurrence.
+    // An implicit DEFAULT region with no entries is not an occurrence, nor is an empty one (a file that starts with a
+    // header, or has no lines at all).
     return ranges.filter { range in
+      guard !range.isEmpty else { return false }
       if case .section = lines[range.lowerBound].kind { return true }
       return lines[range].contains { if case .entry = $0.kind { true } else { false } }
     }

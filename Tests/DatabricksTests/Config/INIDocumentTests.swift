@@ -126,6 +126,32 @@ private func edited(_ text: String, _ change: (inout INIDocument) throws -> Void
 }
 
 @Suite struct INIDocumentEditingTests {
+  /// Found by the fuzzer (`INIDocumentFuzzTests`): editing `DEFAULT` in an empty file crashed.
+  @Test func editsDefaultInAnEmptyFile() throws {
+    #expect(try edited("") { try $0.set("host", to: "https://h", in: "DEFAULT") } == "[DEFAULT]\nhost = https://h\n")
+    #expect(try edited("") { $0.removeKey("host", from: "DEFAULT") } == "")
+    #expect(try edited("") { $0.removeSection("DEFAULT") } == "")
+  }
+
+  /// Found by the fuzzer: removing a section that occurs twice, the second time at the end of the file right after a
+  /// blank line ending the first, crashed.
+  @Test func removesASectionWhoseOccurrencesAreAdjacent() throws {
+    let text = "# comment\n\nback = 1\n   \n[DEFAULT]\nkey = 1"
+    #expect(try edited(text) { $0.removeSection("DEFAULT") } == "# comment\n")
+    #expect(try edited("[a]\nk = 1\n\n[a]\nj = 2\n") { $0.removeSection("a") } == "")
+    // The comment block above the second header sits at the end of the first occurrence.
+    let twice = "[b]\nk = 1\n; comment\n[b]\n[c]\nhost = https://c\n"
+    #expect(try edited(twice) { $0.removeSection("b") } == "[c]\nhost = https://c\n")
+  }
+
+  /// Found by the fuzzer: setting a key in `DEFAULT` when the file starts with another section's header (and has no
+  /// keys before it) wrote the key into that section.
+  @Test func setsDefaultWhenTheFileStartsWithAnotherSection() throws {
+    let result = try edited("[dev]\nhost = https://d\n") { try $0.set("host", to: "https://h", in: "DEFAULT") }
+    #expect(result == "[dev]\nhost = https://d\n\n[DEFAULT]\nhost = https://h\n")
+    #expect(try INIDocument(parsing: Array(result.utf8)).section("dev")?.values == ["host": "https://d"])
+  }
+
   @Test func changesOnlyTheValueOfAnExistingKey() throws {
     let text = "; keep me\n[a]\nhost  =  https://old ; note\ntoken = t\n\n[b]\nhost = https://b\n"
     let result = try edited(text) { try $0.set("host", to: "https://new", in: "a") }

@@ -1,11 +1,11 @@
-import JSON
+package import JSON
 
 /// Builds random `JSONValue` trees that stress the writer and parser: every escape class, multi-byte text,
 /// line separators, extreme integers and doubles, and nesting.
-struct RandomJSON {
-  var generator: SeededGenerator
+package struct RandomJSON {
+  package var generator: SeededGenerator
 
-  init(seed: UInt64) {
+  package init(seed: UInt64) {
     generator = SeededGenerator(seed: seed)
   }
 
@@ -21,7 +21,7 @@ struct RandomJSON {
     9_007_199_254_740_992, 1e21, 123.456,
   ]
 
-  mutating func string() -> String {
+  package mutating func string() -> String {
     let length = Int.random(in: 0...12, using: &generator)
     var scalars = String.UnicodeScalarView()
     for _ in 0..<length {
@@ -30,7 +30,7 @@ struct RandomJSON {
     return String(scalars)
   }
 
-  mutating func int() -> Int64 {
+  package mutating func int() -> Int64 {
     switch Int.random(in: 0..<4, using: &generator) {
     case 0: [Int64.min, Int64.max, 0, -1, 1].randomElement(using: &generator) ?? 0
     case 1: Int64.random(in: -1000...1000, using: &generator)
@@ -38,7 +38,7 @@ struct RandomJSON {
     }
   }
 
-  mutating func double() -> Double {
+  package mutating func double() -> Double {
     if Bool.random(using: &generator) {
       return Self.doubles.randomElement(using: &generator) ?? 0
     }
@@ -48,7 +48,7 @@ struct RandomJSON {
     }
   }
 
-  mutating func value(depth: Int = 0) -> JSONValue {
+  package mutating func value(depth: Int = 0) -> JSONValue {
     let containerAllowed = depth < 5
     switch Int.random(in: 0..<(containerAllowed ? 8 : 6), using: &generator) {
     case 0: return .null
