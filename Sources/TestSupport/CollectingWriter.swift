@@ -24,19 +24,19 @@ package final class CollectingWriter: MessageWriter {
     rawMessages.map { (try? JSONParser.parse($0)) ?? .string("<unparseable: \(String(decoding: $0, as: UTF8.self))>") }
   }
 
-  /// Waits (polling, bounded by `timeoutSeconds`) until at least `count` messages have been written.
-  package func waitForMessages(_ count: Int, timeoutSeconds: Double = 10) async throws -> [JSONValue] {
-    let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
-    while messages.withLock({ $0.count }) < count {
-      guard Date() < deadline else { throw TestTimeout(what: "\(count) messages, got \(rawMessages.count)") }
-      try await Task.sleep(nanoseconds: 2_000_000)
-    }
-    return values
+  /// Waits until at least `count` messages have been written.
+  package func waitForMessages(_ count: Int, timeoutSeconds: Double = defaultTimeoutSeconds) async throws -> [JSONValue]
+  {
+    try await waitUntil(timeoutSeconds: timeoutSeconds) { $0.count >= count }
   }
 
-  /// Waits until `predicate` holds for the messages written so far.
+  /// How long a wait lasts before the test fails: only a bound against hanging forever, never a measure (a wait
+  /// ends as soon as its condition holds), so it is generous enough for a machine under heavy load.
+  package static let defaultTimeoutSeconds = 45.0
+
+  /// Waits (polling) until `predicate` holds for the messages written so far.
   package func waitUntil(
-    timeoutSeconds: Double = 10,
+    timeoutSeconds: Double = defaultTimeoutSeconds,
     _ predicate: ([JSONValue]) -> Bool
   ) async throws -> [JSONValue] {
     let deadline = Date(timeIntervalSinceNow: timeoutSeconds)

@@ -9,7 +9,8 @@ import Server
 /// The server in-process, talking real HTTP to a fresh sandbox workspace through its `admin`, `user` and
 /// `needs-login` profiles: the rung of the test ladder where methods meet a network that behaves like Databricks.
 ///
-/// The HTTP client has short timeouts and a small retry budget, so fault tests finish quickly.
+/// The HTTP client has short timeouts and few retries, so fault tests finish quickly; the retry budget is only
+/// generous enough that a loaded machine does not run it out where a test expects the retry to succeed.
 ///
 /// ```swift
 /// let world = try SandboxedServer()
@@ -29,7 +30,7 @@ package struct SandboxedServer: Sendable {
     environment: [String: String] = [:],
     keyring: any Keyring = InProcessServer.noKeyring,
     requestTimeoutSeconds: Int = 2,
-    retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4, budgetSeconds: 4, initialBackoffSeconds: 0.05),
+    retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4, budgetSeconds: 15, initialBackoffSeconds: 0.05),
     loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts,
     mcpLoginWaitSeconds: Double? = nil
   ) throws {
