@@ -96,6 +96,7 @@ let package = Package(
       dependencies: [
         "JSON",
         "JSONRPC",
+        "LoopbackHTTP",
         "Sandbox",
         "Server",
         "TestSupport",
@@ -194,6 +195,7 @@ let package = Package(
         "Databricks",
         "JSON",
         "JSONRPC",
+        "LoopbackHTTP",
         "Sandbox",
         "Server",
         "TestSupport",
@@ -209,6 +211,7 @@ let package = Package(
         "Databricks",
         "JSON",
         "JSONRPC",
+        "LoopbackHTTP",
         "Sandbox",
         "Server",
       ],

@@ -48,6 +48,15 @@ import Testing
     #expect(try #require(high) > 1.24)
   }
 
+  @Test func clampsAnAbsurdRetryAfterToADay() {
+    let day = RetryPolicy.maximumRetryAfterSeconds
+    #expect(day == 86_400)
+    #expect(RetryPolicy.retryAfterSeconds("9223372036854775807") == day)
+    #expect(RetryPolicy.retryAfterSeconds("99999999999999999999999") == day)
+    #expect(RetryPolicy.retryAfterSeconds("-9223372036854775808") == 0)
+    #expect(RetryPolicy.retryAfterSeconds("Fri, 31 Dec 9999 23:59:59 GMT", now: Date(timeIntervalSince1970: 0)) == day)
+  }
+
   @Test func readsRetryAfterAsSecondsOrAnHTTPDate() {
     #expect(RetryPolicy.retryAfterSeconds("7") == 7)
     #expect(RetryPolicy.retryAfterSeconds(" 0 ") == 0)
