@@ -68,29 +68,6 @@ import Testing
   }
 }
 
-@Suite struct SecretScrubberTests {
-  @Test(arguments: [
-    "dapi0123456789abcdef0123456789abcdef",
-    "dose0123456789abcdef0123456789abcdef",
-    "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlc2lnbmF0dXJl",
-    "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0",
-  ])
-  func redactsCredentialShapedWords(_ secret: String) {
-    #expect(SecretScrubber.scrub("the token \(secret) was refused") == "the token <redacted> was refused")
-  }
-
-  @Test func keepsOrdinaryText() {
-    let text = "Requested token lifetime of 7776000 seconds exceeds the maximum token lifetime of 30 days."
-    #expect(SecretScrubber.scrub(text) == text)
-    #expect(SecretScrubber.scrub("Token with ID 0f1d1a97 does not exist.") == "Token with ID 0f1d1a97 does not exist.")
-  }
-
-  @Test func redactsKnownSecretsAndBoundsTheLength() {
-    #expect(SecretScrubber.scrub("echo: hunter22xx", knownSecrets: ["hunter22xx"]) == "echo: <redacted>")
-    #expect(SecretScrubber.scrub(String(repeating: "word ", count: 200)).count == SecretScrubber.maximumLength + 1)
-  }
-}
-
 @Suite struct TokenInfoTests {
   @Test func decodesBothTokenInfoShapes() throws {
     let info = try #require(
