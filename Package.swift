@@ -96,6 +96,7 @@ let package = Package(
       dependencies: [
         "JSON",
         "JSONRPC",
+        "LoopbackHTTP",
         "Sandbox",
         "Server",
         "TestSupport",
@@ -195,6 +196,7 @@ let package = Package(
         "Databricks",
         "JSON",
         "JSONRPC",
+        "LoopbackHTTP",
         "Sandbox",
         "Server",
         "TestSupport",
@@ -210,6 +212,7 @@ let package = Package(
         "Databricks",
         "JSON",
         "JSONRPC",
+        "LoopbackHTTP",
         "Sandbox",
         "Server",
       ],

@@ -1,10 +1,13 @@
+import Basics
 package import JSON
 
 /// A JSON-RPC error object: the one wire error type of the service.
 ///
 /// `code` and `data.kind` are stable API that clients switch on; `message` is a human sentence.
 /// Every error carries `data.kind` and `data.retryable`. Messages and data must never contain
-/// secrets: build them from bounded descriptions, never from raw upstream text that could echo a token.
+/// secrets: build them from bounded descriptions, never from raw upstream text that could echo a token. Should one
+/// slip in anyway (a server's error code echoing the request), ``jsonValue`` redacts it: every error reaches the wire
+/// through it.
 package struct RPCError: Error, Equatable, Sendable {
   /// A stable numeric error code.
   ///
@@ -44,9 +47,24 @@ package struct RPCError: Error, Equatable, Sendable {
 
   package var kind: String { data["kind"]?.stringValue ?? "" }
 
-  /// The error object as it goes on the wire: `{"code", "message", "data"}`.
+  /// The error object as it goes on the wire: `{"code", "message", "data"}`, with every string in `message` and
+  /// (at any depth) in `data` passed through ``SecretScrubber/redact(_:)``. This is the one place errors become
+  /// JSON, for a response or inside a result (MCP's tool errors, a profile's check), so it is the one place that
+  /// keeps secrets out of them.
   package var jsonValue: JSONValue {
-    .object(["code": .int(Int64(code.rawValue)), "message": .string(message), "data": .object(data)])
+    .object([
+      "code": .int(Int64(code.rawValue)), "message": .string(SecretScrubber.redact(message)),
+      "data": Self.redacted(.object(data)),
+    ])
+  }
+
+  private static func redacted(_ value: JSONValue) -> JSONValue {
+    switch value {
+    case .string(let text): .string(SecretScrubber.redact(text))
+    case .array(let elements): .array(elements.map(redacted))
+    case .object(let members): .object(members.mapValues(redacted))
+    default: value
+    }
   }
 }
 

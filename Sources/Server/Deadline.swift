@@ -1,3 +1,5 @@
+import Basics
+
 /// Runs `body`, but gives up after `seconds`: the body's task is cancelled (which cancels its HTTP requests) and
 /// ``DeadlineExceeded`` is thrown.
 func withDeadline<T: Sendable>(
@@ -8,7 +10,7 @@ func withDeadline<T: Sendable>(
   try await withThrowingTaskGroup(of: T.self) { group in
     group.addTask { try await body() }
     group.addTask {
-      try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
+      try await Task.sleep(nanoseconds: UInt64(nanosecondsIn: seconds))
       throw DeadlineExceeded(what: what, seconds: seconds)
     }
     defer { group.cancelAll() }

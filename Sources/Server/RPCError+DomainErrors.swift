@@ -54,15 +54,18 @@ extension RPCError {
     case let error as PersonalAccessTokenRefused:
       self.init(.authFailed, "The token was refused by \(error.host): \(error.reason)")
     case let error as LoginTimedOut:
-      let seconds = error.seconds.rounded() == error.seconds ? String(Int(error.seconds)) : String(error.seconds)
-      self.init(.timeout, "The login was not completed within \(seconds) s")
+      self.init(.timeout, "The login was not completed within \(Self.seconds(error.seconds)) s")
     case let error as DeadlineExceeded:
-      let seconds = error.seconds.rounded() == error.seconds ? String(Int(error.seconds)) : String(error.seconds)
-      self.init(.timeout, "\(error.what) did not finish within \(seconds) s")
+      self.init(.timeout, "\(error.what) did not finish within \(Self.seconds(error.seconds)) s")
     default:
       StderrLog.error("unmapped error of type \(type(of: error))")
       self = .internalError()
     }
+  }
+
+  /// A duration as a sentence shows it: whole seconds without a fraction (`600`, not `600.0`).
+  static func seconds(_ seconds: Double) -> String {
+    Int64(exactly: seconds).map(String.init) ?? String(seconds)
   }
 
   private init(_ error: APIError) {

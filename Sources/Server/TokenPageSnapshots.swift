@@ -30,11 +30,14 @@ package actor TokenPageSnapshots {
   }
 
   /// The snapshot and offset a cursor names, if it is still kept and belongs to the same query.
+  ///
+  /// The offset is the client's text, so it must be one a cursor of this snapshot could carry (inside the list):
+  /// then the page's end, `offset + limit`, cannot overflow.
   func resume(_ cursor: String, query: String) -> (tokens: [TokenInfo], offset: Int, id: String)? {
     expire()
     let parts = cursor.split(separator: ".")
-    guard parts.count == 2, let offset = Int(parts[1]), offset >= 0, let snapshot = snapshots[String(parts[0])],
-      snapshot.query == query
+    guard parts.count == 2, let offset = Int(parts[1]), let snapshot = snapshots[String(parts[0])],
+      snapshot.query == query, snapshot.tokens.indices.contains(offset)
     else { return nil }
     return (snapshot.tokens, offset, String(parts[0]))
   }

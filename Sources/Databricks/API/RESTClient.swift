@@ -73,7 +73,7 @@ package final class RESTClient: Sendable {
 
   /// Sends `request` and returns the raw body of the successful answer, for callers that decode it their own way
   /// (a 50,000-token list is decoded element by element rather than as one tree).
-  /// - Parameter secrets: more values to scrub from error text (a refresh token or code in a form body).
+  /// - Parameter secrets: more values to keep out of error text (a refresh token or code in a form body).
   package func sendForBody(
     _ request: APIRequest,
     host: DatabricksHost,
@@ -99,7 +99,8 @@ package final class RESTClient: Sendable {
       urlRequest.httpBody = Data(JSONWriter.bytes(body))
       urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
     }
-    let secrets = (bearer.map { [$0] } ?? []) + extraSecrets
+    // Remembered before they go out, so that an error echoing them is redacted on its way to the client.
+    SecretScrubber.remember((bearer.map { [$0] } ?? []) + extraSecrets)
     let start = now()
     var attempt = 0
     while true {
@@ -116,11 +117,9 @@ package final class RESTClient: Sendable {
           now: now()
         )
         failure = .status(status, retryAfterSeconds: retryAfter)
-        var body = DatabricksErrorBody(parsing: Array(data), status: status)
-        body.message = body.message.map { SecretScrubber.scrub($0, knownSecrets: secrets) }
         error = APIError(
           status: status,
-          body: body,
+          body: DatabricksErrorBody(parsing: Array(data), status: status),
           host: host.url,
           retryAfterSeconds: retryAfter.map { Int($0.rounded(.up)) }
         )

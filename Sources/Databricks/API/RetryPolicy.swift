@@ -60,14 +60,25 @@ package struct RetryPolicy: Sendable, Equatable {
     return elapsedSeconds + wait <= budgetSeconds ? wait : nil
   }
 
-  /// `Retry-After` as seconds: an integer, or an HTTP date (RFC 9110 §10.2.3) relative to `now`.
+  /// The longest `Retry-After` taken as it is: a day. Longer is no plan to retry, and the value is the server's,
+  /// so it is clamped before anything computes with it (it reaches clients as `data.retryAfterSeconds`).
+  package static let maximumRetryAfterSeconds = 86_400.0
+
+  /// `Retry-After` as seconds from 0 to ``maximumRetryAfterSeconds``: an integer (of any length), or an HTTP date
+  /// (RFC 9110 §10.2.3) relative to `now`.
   package static func retryAfterSeconds(_ header: String?, now: Date = Date()) -> Double? {
     guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
-    if let seconds = Int(header) { return Double(max(0, seconds)) }
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "GMT")
-    formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-    return formatter.date(from: header).map { max(0, $0.timeIntervalSince(now)) }
+    let seconds: Double
+    if let delay = Double(header), header.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-" || $0 == "+") }) {
+      seconds = delay
+    } else {
+      let formatter = DateFormatter()
+      formatter.locale = Locale(identifier: "en_US_POSIX")
+      formatter.timeZone = TimeZone(identifier: "GMT")
+      formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+      guard let date = formatter.date(from: header) else { return nil }
+      seconds = date.timeIntervalSince(now)
+    }
+    return min(max(0, seconds), maximumRetryAfterSeconds)
   }
 }

@@ -1,3 +1,5 @@
+import Basics
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -55,7 +57,7 @@ package struct FileLock {
     } catch {
       throw FileLockError.unavailable(error)
     }
-    let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
+    let deadline = ContinuousClock.now + .milliseconds(Int64(saturating: timeoutSeconds * 1000))
     var pause = Duration.milliseconds(1)
     while flock(fd, LOCK_EX | LOCK_NB) != 0 {
       let reason = ErrnoAccess.value

@@ -58,7 +58,7 @@ package enum RFC3339 {
 
   /// `2026-11-25T10:00:00Z`: UTC, whole seconds (the wire contract's time format).
   package static func utcString(_ date: Date) -> String {
-    let total = Int(date.timeIntervalSince1970.rounded(.down))
+    let total = Int(representableSeconds(date).rounded(.down))
     let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
     let secondsOfDay = total - days * 86_400
     let (year, month, day) = civilFromDays(days)
@@ -81,7 +81,7 @@ package enum RFC3339 {
   /// ``TokenCacheFile/expiryText(_:timeZone:)``) choose a nearby instant that has one instead, so the text stays
   /// something Go could have written.
   package static func goLocalString(_ date: Date, timeZone: TimeZone = .current) -> String {
-    let microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+    let microseconds = Int64((representableSeconds(date) * 1_000_000).rounded())
     let seconds = floorDivide(microseconds, 1_000_000)
     let fraction = Int(microseconds - seconds * 1_000_000)
     let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))
@@ -97,6 +97,15 @@ package enum RFC3339 {
       text += ".\(digits)"
     }
     return text + goZone(offsetSeconds: offset)
+  }
+
+  /// The instant's seconds since 1970, moved into the years `0000` to `9999` that four digits hold (NaN is 1970):
+  /// an expiry a server made absurd is written as the nearest instant that can be written, and the integer
+  /// arithmetic above never overflows.
+  private static func representableSeconds(_ date: Date) -> Double {
+    let seconds = date.timeIntervalSince1970
+    guard !seconds.isNaN else { return 0 }
+    return min(max(seconds, -62_167_219_200), 253_402_300_799)
   }
 
   /// Go's `Z07:00`: `Z` for a zero offset, else the sign and the offset in whole minutes (Go truncates seconds).

@@ -1,3 +1,4 @@
+import Basics
 package import Foundation
 
 /// The OAuth logins of this process: one running flow per profile, found again by its `loginId` or its profile,
@@ -141,7 +142,7 @@ package actor LoginCoordinator {
           return .finished(try Self.waitersView(of: await task.result))
         }
         group.addTask {
-          try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+          try await Task.sleep(nanoseconds: UInt64(nanosecondsIn: seconds))
           guard let url = await self.authorizationURL(of: flow.id) else { return nil }
           return .pending(authorizationURL: url)
         }
@@ -232,7 +233,7 @@ private func withDeadline<T: Sendable>(_ seconds: Double, _ body: @escaping @Sen
   try await withThrowingTaskGroup(of: T.self) { group in
     group.addTask { try await body() }
     group.addTask {
-      try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+      try await Task.sleep(nanoseconds: UInt64(nanosecondsIn: seconds))
       throw LoginTimedOut(seconds: seconds)
     }
     defer { group.cancelAll() }

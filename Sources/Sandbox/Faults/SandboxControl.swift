@@ -78,7 +78,9 @@ struct SandboxControl: Sendable {
     guard let token = workspace.issueOAuthAccessToken(userName: userName, lifetimeSeconds: lifetime) else {
       throw .invalidParameterValue("No seeded principal has userName \(userName)")
     }
-    return .json(["access_token": .string(token), "token_type": "Bearer", "expires_in": .int(Int64(lifetime))])
+    return .json([
+      "access_token": .string(token), "token_type": "Bearer", "expires_in": .int(Int64(saturating: lifetime)),
+    ])
   }
 
   struct FaultRule: Equatable {

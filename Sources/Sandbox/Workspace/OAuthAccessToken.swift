@@ -18,8 +18,8 @@ struct OAuthAccessToken {
     let header: JSONValue = ["alg": "RS256", "typ": "at+jwt", "kid": "sandbox"]
     let claims: JSONValue = [
       "sub": .string(subject),
-      "iat": .int(Int64(issuedAt.timeIntervalSince1970)),
-      "exp": .int(Int64(expiresAt.timeIntervalSince1970)),
+      "iat": .int(Int64(saturating: issuedAt.timeIntervalSince1970)),
+      "exp": .int(Int64(saturating: expiresAt.timeIntervalSince1970)),
       "jti": .string(TokenStore.randomHex(bytes: 16)),
       "scope": .string(scope),
     ]

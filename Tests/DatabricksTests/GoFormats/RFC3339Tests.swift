@@ -25,6 +25,19 @@ import Testing
     #expect(RFC3339.parse(text) == nil)
   }
 
+  /// Instants beyond what four year digits hold (a server's absurd expiry) are written as the nearest one that fits,
+  /// never by trapping on an integer conversion.
+  @Test(arguments: [
+    (1e300, "9999-12-31T23:59:59Z"), (-1e300, "0000-01-01T00:00:00Z"), (Double.infinity, "9999-12-31T23:59:59Z"),
+    (9.3e15, "9999-12-31T23:59:59Z"), (Double.nan, "1970-01-01T00:00:00Z"),
+  ])
+  func writesInstantsOutOfRangeAsTheNearestOneInRange(_ seconds: Double, _ utc: String) {
+    let date = Date(timeIntervalSince1970: seconds)
+    #expect(RFC3339.utcString(date) == utc)
+    let local = RFC3339.goLocalString(date, timeZone: TimeZone(identifier: "UTC") ?? .current)
+    #expect(local == utc)
+  }
+
   @Test func parsesGoZeroTime() throws {
     #expect(try #require(RFC3339.parse("0001-01-01T00:00:00Z")).timeIntervalSince1970 == -62_135_596_800)
   }

@@ -31,6 +31,17 @@ import Testing
     #expect(outcome == Self.outcome)
   }
 
+  @Test(arguments: [1e300, 2e10, Double.infinity, -1e300])
+  func anAbsurdTimeoutOrWaitIsSleptWithoutTrapping(seconds: Double) async throws {
+    let logins = LoginCoordinator()
+    let flow = await logins.flow(for: "dev", timeoutSeconds: seconds) { _ in Self.outcome }
+    guard case .finished(let outcome) = try await logins.wait(flow, seconds: seconds) else {
+      Issue.record("expected a finished login")
+      return
+    }
+    #expect(outcome == Self.outcome)
+  }
+
   @Test func aSlowFlowIsPendingThenFoundAgainByIdOrProfile() async throws {
     let logins = LoginCoordinator()
     let gate = Gate()

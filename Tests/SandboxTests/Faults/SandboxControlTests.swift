@@ -187,4 +187,20 @@ import Testing
       #expect(noName.status == 400)
     }
   }
+
+  /// A test harness asking for an absurd lifetime gets a token that lives "practically forever", and the sandbox
+  /// (in the same process as the service under `--sandbox`) keeps running.
+  @Test func anAbsurdOAuthTokenLifetimeIsClampedNotATrap() async throws {
+    try await withSandbox { sandbox, client in
+      let issued = try await client.post(
+        "/__sandbox/oauth-token",
+        token: nil,
+        body: ["userName": .string(sandbox.servicePrincipal.userName), "lifetimeSeconds": 1e300]
+      )
+      #expect(issued.status == 200)
+      #expect(issued.json?["expires_in"] == .int(.max))
+      let token = try #require(issued.json?["access_token"]?.stringValue)
+      #expect(try await client.get("/api/2.0/preview/scim/v2/Me", token: token).status == 200)
+    }
+  }
 }

@@ -12,6 +12,9 @@ enum Login: RPCMethod {
   static let name = "login"
   static let defaultWaitSeconds = 300.0
   static let defaultTimeoutSeconds = 600.0
+  /// The longest a login may wait or run: a day. Nobody finishes a consent page later, and bounding the durations
+  /// keeps every deadline computed from them finite.
+  static let maximumSeconds = 86_400.0
 
   struct Params: Decodable, Sendable {
     var profile: String?
@@ -46,6 +49,9 @@ enum Login: RPCMethod {
     problems.requireProfileName(params.profile)
     problems.require((params.waitSeconds ?? 0) >= 0, "/waitSeconds", "must not be negative")
     problems.require((params.timeoutSeconds ?? 1) > 0, "/timeoutSeconds", "must be positive")
+    for (path, seconds) in [("/waitSeconds", params.waitSeconds), ("/timeoutSeconds", params.timeoutSeconds)] {
+      problems.require((seconds ?? 0) <= maximumSeconds, path, "must be at most 86400 (a day)")
+    }
     problems.require(params.token.map { !$0.isEmpty } ?? true, "/token", "must not be empty")
     problems.require(params.loginId == nil || params.token == nil, "/loginId", "a PAT login has no flow to join")
     try problems.check()

@@ -61,9 +61,10 @@ enum ToolsCall: RPCMethod {
     } catch {
       let wire = RPCError(error)
       guard wire.code == .invalidParams || ApplicationError(wire.code) != nil else { throw wire }
+      let error = wire.jsonValue
       let failure = ToolResult(
-        text: "\(wire.message) (kind=\(wire.kind))",
-        structuredContent: ["error": wire.jsonValue],
+        text: "\(error["message"]?.stringValue ?? "") (kind=\(wire.kind))",
+        structuredContent: ["error": error],
         isError: true
       )
       return MCPResult(failure, modern: modern)

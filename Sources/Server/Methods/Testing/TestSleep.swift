@@ -1,3 +1,4 @@
+import Basics
 import JSON
 import JSONRPC
 
@@ -22,7 +23,7 @@ enum TestSleep: RPCMethod {
 
   static func handle(_ params: Params, _ call: MethodCall) async throws -> Result {
     let steps = max(1, params.steps ?? 1)
-    let slice = UInt64(max(0, params.seconds) / Double(steps) * 1_000_000_000)
+    let slice = UInt64(nanosecondsIn: params.seconds / Double(steps))
     call.request.recordPartial(.object(["completedSteps": 0]))
     for step in 1...steps {
       try await Task.sleep(nanoseconds: slice)
