@@ -29,6 +29,7 @@ package struct SandboxedServer: Sendable {
     environment: [String: String] = [:],
     keyring: any Keyring = InProcessServer.noKeyring,
     requestTimeoutSeconds: Int = 2,
+    maxBodyBytes: Int = RESTClient.maxBodyBytes,
     retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4, budgetSeconds: 4, initialBackoffSeconds: 0.05),
     loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts,
     mcpLoginWaitSeconds: Double? = nil
@@ -37,6 +38,7 @@ package struct SandboxedServer: Sendable {
     let client = RESTClient(
       userAgent: "brickauth-tests",
       requestTimeoutSeconds: requestTimeoutSeconds,
+      maxBodyBytes: maxBodyBytes,
       retryPolicy: retryPolicy
     )
     server = InProcessServer(
