@@ -25,6 +25,7 @@ let package = Package(
       name: "brickauth",
       dependencies: [
         "Basics",
+        "Databricks",
         "JSONRPC",
         "Sandbox",
         "Server",

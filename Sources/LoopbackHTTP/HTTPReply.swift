@@ -7,6 +7,10 @@ package struct HTTPReply: Sendable {
     /// Never answer: hold the connection, unanswered, until the server stops (a user who never finishes a consent
     /// page). The client's own timeout is what is under test.
     case hang
+    /// Send the response's status and headers (no `Content-Length`), then its body over and over, pausing
+    /// `pauseSeconds` between copies, until the client hangs up or the server stops: a body that never ends,
+    /// fast or trickling. The client's size cap or timeout is what is under test.
+    case endlessBody(HTTPResponse, pauseSeconds: Double)
   }
 
   package var action: Action

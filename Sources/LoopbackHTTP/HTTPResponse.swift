@@ -21,17 +21,24 @@ package struct HTTPResponse: Sendable, Equatable {
   /// 1xx and 204 responses have no body and must not carry `Content-Length` (RFC 9110 §8.6). An answer to `HEAD`
   /// (`omittingBody`) keeps the length of the body it leaves out, so the client knows where the next answer starts.
   package func serialized(closingConnection: Bool, omittingBody: Bool = false) -> [UInt8] {
-    var headers = self.headers
     let hasBody = status >= 200 && status != 204
+    return serializedHead(contentLength: hasBody ? body.count : nil, closingConnection: closingConnection)
+      + (hasBody && !omittingBody ? body : [])
+  }
+
+  /// The status line and headers, with `Content-Length` only when given: without it (and with the connection
+  /// closing) the body runs until the connection ends.
+  package func serializedHead(contentLength: Int?, closingConnection: Bool) -> [UInt8] {
+    var headers = self.headers
     headers.remove("Content-Length")
-    if hasBody { headers.add("Content-Length", String(body.count)) }
+    if let contentLength { headers.add("Content-Length", String(contentLength)) }
     if closingConnection { headers.set("Connection", "close") }
     var head = "HTTP/1.1 \(status) \(Self.reasonPhrase(status))\r\n"
     for field in headers.fields {
       head += "\(field.name): \(field.value)\r\n"
     }
     head += "\r\n"
-    return Array(head.utf8) + (hasBody && !omittingBody ? body : [])
+    return Array(head.utf8)
   }
 
   package static func reasonPhrase(_ status: Int) -> String {

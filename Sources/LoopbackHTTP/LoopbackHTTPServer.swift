@@ -312,6 +312,14 @@ package final class LoopbackHTTPServer: Sendable {
     case .hang:
       state.wait(until: { $0.stopping }) { _ in }
       return close
+    case .endlessBody(let response, let pauseSeconds):
+      let head = response.serializedHead(contentLength: nil, closingConnection: true)
+      guard LoopbackSocket.sendAll(fd, head) else { return close }
+      while LoopbackSocket.sendAll(fd, response.body) {
+        let stopped = state.wait(until: { $0.stopping }, timeoutSeconds: pauseSeconds) { $0.stopping }
+        if stopped || LoopbackSocket.peerHasClosed(fd) { return close }
+      }
+      return close
     case .respond(let response):
       let keepOpen =
         keepsConnectionsAlive && !reply.stopsServer && request.keepsConnectionAlive

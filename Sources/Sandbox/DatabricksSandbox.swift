@@ -52,6 +52,21 @@ package final class DatabricksSandbox: Sendable {
         return HTTPReply(.respond(response), delaySeconds: latency)
       case .dropConnection?:
         return HTTPReply(.dropConnection, delaySeconds: latency)
+      case .redirect(let status, let location)?:
+        var response = HTTPResponse.json(["message": "Moved"], status: status)
+        response.headers.add("Location", location)
+        return HTTPReply(.respond(response), delaySeconds: latency)
+      case .echo(let status)?:
+        let echoed = Self.echo(request)
+        let response = HTTPResponse.json(["error_code": "ECHO", "message": .string(echoed)], status: status)
+        return HTTPReply(.respond(response), delaySeconds: latency)
+      case .endlessBody(let chunkBytes, let pauseSeconds)?:
+        let response = HTTPResponse(
+          status: 200,
+          headers: ["Content-Type": "application/json"],
+          body: Array(repeating: UInt8(ascii: " "), count: max(1, chunkBytes))
+        )
+        return HTTPReply(.endlessBody(response, pauseSeconds: pauseSeconds), delaySeconds: latency)
       case .delay(let seconds)?:
         return HTTPReply(workspace.handle(request), delaySeconds: latency + seconds)
       case nil:
@@ -188,6 +203,13 @@ package final class DatabricksSandbox: Sendable {
 
   package func resetCallCounts() {
     calls.withLock { $0 = [:] }
+  }
+
+  /// The request as it arrived, for ``SandboxFault/echo(status:)``.
+  private static func echo(_ request: HTTPRequest) -> String {
+    let headers = request.headers.fields.map { "\($0.name): \($0.value)" }
+    return ([request.method + " " + request.target] + headers + ["", String(decoding: request.body, as: UTF8.self)])
+      .joined(separator: "\n")
   }
 
   private static func callKey(_ method: String, _ path: String) -> String {

@@ -60,8 +60,13 @@ package final class SandboxHome: Sendable {
       auth_storage = plaintext
 
       """
-    try Data(config.utf8).write(to: configFile)
-    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: configFile.path)
+    do {
+      try Data(config.utf8).write(to: configFile)
+      try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: configFile.path)
+    } catch {
+      try? FileManager.default.removeItem(at: directory)
+      throw error
+    }
   }
 
   /// `environment` with this home in place of the user's: `HOME` and `DATABRICKS_CONFIG_FILE` set, and every other

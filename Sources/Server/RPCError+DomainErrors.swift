@@ -80,6 +80,7 @@ extension RPCError {
       case .network: .networkError
       }
     var extra: [String: JSONValue] = ["host": .string(error.host)]
+    extra["url"] = error.url.map(JSONValue.string)
     extra["httpStatus"] = error.httpStatus.map { .int(Int64($0)) }
     extra["databricksErrorCode"] = error.databricksErrorCode.map(JSONValue.string)
     extra["retryAfterSeconds"] = error.retryAfterSeconds.map { .int(Int64($0)) }

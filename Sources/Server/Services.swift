@@ -4,10 +4,6 @@ package import Foundation
 package import JSON
 import JSONRPC
 
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
-
 /// The state shared by every request of one process: the environment it was started with and the cached files.
 package final class Services: Sendable {
   package let environment: [String: String]
@@ -44,7 +40,8 @@ package final class Services: Sendable {
   package enum Browser: Sendable {
     /// `BROWSER` as the CLI reads it: unset = the platform opener, `none` = nothing, else run it with the URL.
     case system
-    /// Follow the URL with an HTTP client, as a consenting user would (the sandbox approves on its own).
+    /// Follow the URL with an HTTP client, as a consenting user would (the sandbox approves on its own), on this
+    /// machine only (``LoopbackOnlyBrowser``).
     case followRedirects
   }
 
@@ -115,7 +112,7 @@ extension Services {
       guard openBrowser else { return }
       switch browser {
       case .followRedirects:
-        Task { _ = try? await URLSession.shared.data(from: URL(string: url) ?? URL(fileURLWithPath: "/")) }
+        Task { await LoopbackOnlyBrowser.open(url) }
       case .system:
         do {
           try BrowserOpener.open(url, environment: environment)

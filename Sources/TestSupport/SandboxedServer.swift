@@ -30,6 +30,7 @@ package struct SandboxedServer: Sendable {
     environment: [String: String] = [:],
     keyring: any Keyring = InProcessServer.noKeyring,
     requestTimeoutSeconds: Int = 2,
+    maxBodyBytes: Int = RESTClient.maxBodyBytes,
     retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4, budgetSeconds: 15, initialBackoffSeconds: 0.05),
     loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts,
     mcpLoginWaitSeconds: Double? = nil
@@ -38,6 +39,7 @@ package struct SandboxedServer: Sendable {
     let client = RESTClient(
       userAgent: "brickauth-tests",
       requestTimeoutSeconds: requestTimeoutSeconds,
+      maxBodyBytes: maxBodyBytes,
       retryPolicy: retryPolicy
     )
     server = InProcessServer(

@@ -1,4 +1,5 @@
 import Basics
+import Databricks
 import Dispatch
 import Foundation
 import JSONRPC
@@ -17,6 +18,8 @@ import Server
 /// main thread in ``run(_:)`` is fine because requests run on the cooperative pool, not on it.
 enum ServiceProcess {
   static func run(_ options: CommandLineOptions) -> Int32 {
+    // Before any thread starts: it changes the environment for a moment.
+    URLSessionStorage.keepOutOfHome()
     // A write to a closed pipe must fail with EPIPE (and end the session), not kill the process.
     signal(SIGPIPE, SIG_IGN)
     // Protocol output goes to a private copy of stdout; fd 1 becomes stderr, so a stray print() can never
@@ -60,7 +63,9 @@ enum ServiceProcess {
     connectionBox.withLock { $0 = connection }
 
     var signalSources: [any DispatchSourceSignal] = []
-    for signalNumber in [SIGTERM, SIGINT] {
+    // SIGHUP too (the terminal went away): every one of them ends the session the same way, through the cleanup
+    // below, which removes the sandbox's throwaway home.
+    for signalNumber in [SIGTERM, SIGINT, SIGHUP] {
       signal(signalNumber, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
       source.setEventHandler { connection.terminate(signal: signalNumber) }

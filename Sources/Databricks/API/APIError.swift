@@ -24,6 +24,8 @@ package struct APIError: Error, Equatable, Sendable {
   package var kind: Kind
   package var message: String
   package var host: String
+  /// A URL the host named that nothing was sent to (an OAuth endpoint on another host).
+  package var url: String?
   package var httpStatus: Int?
   /// The body's `error_code` (string codes as sent; integer codes as their decimal text).
   package var databricksErrorCode: String?
@@ -35,6 +37,7 @@ package struct APIError: Error, Equatable, Sendable {
     _ kind: Kind,
     _ message: String,
     host: String,
+    url: String? = nil,
     httpStatus: Int? = nil,
     databricksErrorCode: String? = nil,
     retryAfterSeconds: Int? = nil,
@@ -43,6 +46,7 @@ package struct APIError: Error, Equatable, Sendable {
     self.kind = kind
     self.message = message
     self.host = host
+    self.url = url
     self.httpStatus = httpStatus
     self.databricksErrorCode = databricksErrorCode
     self.retryAfterSeconds = retryAfterSeconds

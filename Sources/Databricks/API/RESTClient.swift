@@ -10,18 +10,29 @@ package import JSON
 ///
 /// One client (one `URLSession`, so one connection pool) serves every profile and request of the process:
 /// connections to a workspace are reused across calls, and concurrent calls never wait on each other. Cancelling
-/// the calling task cancels the HTTP request itself (`URLSession`'s async API), not just our wait for it.
+/// the calling task cancels the HTTP request itself, not just our wait for it.
+///
+/// A credential goes only where it was addressed: redirects are never followed (a 3xx is an `upstream` error with
+/// its status; Databricks APIs do not redirect, and following one would send the `Authorization` header, a
+/// refresh token or a code to whatever host it names), and an answer's body is cut at ``maxBodyBytes``.
 ///
 /// ```swift
 /// let client = RESTClient()
 /// let tokens = try await client.send(APIRequest("GET", "/api/2.0/token/list"), host: host, bearer: token)
 /// ```
 package final class RESTClient: Sendable {
+  /// The largest answer body read (64 MiB: a 50,000-token list is about a tenth of it); a longer one is an
+  /// `upstream` error, so a body that never ends cannot exhaust memory.
+  package static let maxBodyBytes = 64 << 20
+
   package let retryPolicy: RetryPolicy
   /// Created on first use: on Linux a `URLSession` starts libcurl, which costs start-up time and memory that a
   /// process answering only `listProfiles` or `ping` should not pay.
   private let urlSession: Locked<URLSession?> = Locked(nil)
   private let makeURLSession: @Sendable () -> URLSession
+  private let sessionDelegate: RESTSessionDelegate
+  /// How long one attempt may take in all, however steadily it receives.
+  private let attemptDeadlineSeconds: Double
   private let userAgent: String
   /// The clock the retry budget is measured on.
   private let now: @Sendable () -> Date
@@ -31,22 +42,24 @@ package final class RESTClient: Sendable {
   }
 
   /// - Parameters:
-  ///   - requestTimeoutSeconds: per attempt; whole seconds, because FoundationNetworking on Linux mishandles
-  ///     fractional timeouts (0.5 s fires after about 10 ms).
+  ///   - requestTimeoutSeconds: how long an attempt may go without receiving anything; an attempt that keeps
+  ///     receiving (a body trickling in forever) is cut after four times as long. Whole seconds, because
+  ///     FoundationNetworking on Linux mishandles fractional timeouts (0.5 s fires after about 10 ms).
+  ///   - maxBodyBytes: the largest answer body read.
   package init(
     userAgent: String = "brickauth",
     requestTimeoutSeconds: Int = 30,
+    maxBodyBytes: Int = RESTClient.maxBodyBytes,
     retryPolicy: RetryPolicy = RetryPolicy(),
     now: @escaping @Sendable () -> Date = Date.init
   ) {
-    let configuration = URLSessionConfiguration.ephemeral
+    let configuration = URLSessionStorage.configuration()
     configuration.timeoutIntervalForRequest = TimeInterval(max(1, requestTimeoutSeconds))
     configuration.httpMaximumConnectionsPerHost = 128
-    configuration.urlCache = nil
-    configuration.httpCookieStorage = nil
-    configuration.httpShouldSetCookies = false
-    configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-    makeURLSession = { URLSession(configuration: configuration) }
+    let sessionDelegate = RESTSessionDelegate(maxBodyBytes: maxBodyBytes)
+    makeURLSession = { URLSession(configuration: configuration, delegate: sessionDelegate, delegateQueue: nil) }
+    self.sessionDelegate = sessionDelegate
+    attemptDeadlineSeconds = Double(4 * max(1, requestTimeoutSeconds))
     self.userAgent = userAgent
     self.retryPolicy = retryPolicy
     self.now = now
@@ -112,6 +125,7 @@ package final class RESTClient: Sendable {
         let (data, response) = try await exchange(urlRequest, answeringDespiteCancel: request.answersDespiteCancel)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         if (200..<300).contains(status) { return data }
+        if (300..<400).contains(status) { throw Self.redirected(host.url, status: status) }
         let retryAfter = RetryPolicy.retryAfterSeconds(
           (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After"),
           now: now()
@@ -122,6 +136,12 @@ package final class RESTClient: Sendable {
           body: DatabricksErrorBody(parsing: Array(data), status: status),
           host: host.url,
           retryAfterSeconds: retryAfter.map { Int($0.rounded(.up)) }
+        )
+      } catch let tooLarge as RESTSessionDelegate.BodyTooLarge {
+        throw APIError(
+          .upstream,
+          "\(host.url) sent an answer larger than \(tooLarge.limit) bytes, which was not read",
+          host: host.url
         )
       } catch let urlError as URLError {
         // An attempt that ran on despite a cancel ended on its own: its failure says what became of the request.
@@ -155,13 +175,26 @@ package final class RESTClient: Sendable {
       created = session
       return session
     }
-    guard answeringDespiteCancel else { return try await session.data(for: request) }
-    return try await Task { try await session.data(for: request) }.value
+    let send = { [sessionDelegate, attemptDeadlineSeconds] in
+      try await sessionDelegate.data(for: request, on: session, deadlineSeconds: attemptDeadlineSeconds)
+    }
+    guard answeringDespiteCancel else { return try await send() }
+    return try await Task { try await send() }.value
   }
 
   /// An HTML login page for a 2xx (an account host asked for a workspace API, Private Link) lands here.
   package static func notJSON(_ host: String) -> APIError {
     APIError(.upstream, "\(host) answered with something that is not JSON", host: host)
+  }
+
+  /// A 3xx: not followed, since the request carries a credential meant for `host` alone.
+  private static func redirected(_ host: String, status: Int) -> APIError {
+    APIError(
+      .upstream,
+      "\(host) answered with a redirect (HTTP \(status)), which is not followed: Databricks APIs do not redirect",
+      host: host,
+      httpStatus: status
+    )
   }
 
   private static let notConnectedCodes: Set<URLError.Code> = [

@@ -41,6 +41,11 @@ package struct OAuthClient: Sendable {
   ///
   /// Login and refresh both come here with the profile's host and account id, so a refresh always goes to the
   /// authorization server that issued the token.
+  ///
+  /// A discovery document is believed only about endpoints on `host` itself or on an account console host
+  /// (`accounts.…`), over `https://` (or `http://` on this machine), as real ones are: a code, a verifier and
+  /// refresh tokens go to the token endpoint, so one that names any other place is an `upstream` error carrying the
+  /// URL, and nothing is sent there.
   package func endpoints(host: DatabricksHost, accountId: String?) async throws -> Endpoints {
     if host.isAccountsHost, let accountId {
       let base = "\(host.url)/oidc/accounts/\(accountId)"
@@ -59,7 +64,21 @@ package struct OAuthClient: Sendable {
     guard let authorization = document?["authorization_endpoint"]?.stringValue,
       let token = document?["token_endpoint"]?.stringValue
     else { throw OAuthError.notSupported(host: host.url) }
+    for url in [authorization, token] where !Self.isEndpoint(url, trustedFor: host) {
+      throw APIError(
+        .upstream,
+        "\(host.url)'s OAuth discovery names an endpoint on another host or without https://; nothing was sent to it",
+        host: host.url,
+        url: url
+      )
+    }
     return Endpoints(authorization: authorization, token: token)
+  }
+
+  /// Whether `url` is absolute and on `host` itself or an account console host, with a scheme requests may use.
+  package static func isEndpoint(_ url: String, trustedFor host: DatabricksHost) -> Bool {
+    guard url.contains("://"), let endpoint = DatabricksHost(url), endpoint.isAllowedForRequests else { return false }
+    return endpoint.url.lowercased() == host.url.lowercased() || endpoint.isAccountsHost
   }
 
   /// The host's metadata; none when it cannot be had (older hosts do not serve it: the SDKs carry on without it).

@@ -25,6 +25,9 @@ import LoopbackHTTP
 ///   ``SandboxFault/tooManyRequests(retryAfterSeconds:)``, ``SandboxFault/serviceUnavailable(retryAfterSeconds:)``.
 /// - `{"kind": "dropConnection"}`: close the connection without answering.
 /// - `{"kind": "delay", "seconds": 0.5}`: handle the call, answer that much later.
+/// - `{"kind": "redirect", "status"?: 302, "location": "https://elsewhere.example/"}`: answer with that 3xx.
+/// - `{"kind": "echo", "status"?: 400}`: an error whose message repeats the request, headers and body included.
+/// - `{"kind": "endlessBody", "chunkBytes"?: 65536, "pauseSeconds"?: 0}`: 200 with a body that never ends.
 ///
 /// Success is 200 with a JSON object; a malformed control request is 400 `INVALID_PARAMETER_VALUE`, another path
 /// under `/__sandbox/` is 404 `ENDPOINT_NOT_FOUND`.
@@ -125,6 +128,23 @@ struct SandboxControl: Sendable {
     case "tooManyRequests": return .tooManyRequests(retryAfterSeconds: retryAfter)
     case "serviceUnavailable": return .serviceUnavailable(retryAfterSeconds: retryAfter)
     case "dropConnection": return .dropConnection
+    case "redirect":
+      let status = try integer(spec, "status") ?? 302
+      guard (300...399).contains(status), let location = spec["location"]?.stringValue else {
+        throw .invalidParameterValue("a redirect needs a status from 300 to 399 and a location string")
+      }
+      return .redirect(status: Int(status), location: location)
+    case "echo":
+      let status = try integer(spec, "status") ?? 400
+      guard (200...599).contains(status) else { throw .invalidParameterValue("status must be from 200 to 599") }
+      return .echo(status: Int(status))
+    case "endlessBody":
+      let chunkBytes = try integer(spec, "chunkBytes") ?? 65_536
+      let pause = try number(spec, "pauseSeconds") ?? 0
+      guard (1...(1 << 24)).contains(chunkBytes), pause >= 0 else {
+        throw .invalidParameterValue("chunkBytes must be from 1 to 16777216 and pauseSeconds non-negative")
+      }
+      return .endlessBody(chunkBytes: Int(chunkBytes), pauseSeconds: pause)
     case "delay":
       guard let seconds = try number(spec, "seconds"), seconds >= 0 else {
         throw .invalidParameterValue("seconds must be a non-negative number")
@@ -132,7 +152,8 @@ struct SandboxControl: Sendable {
       return .delay(seconds: seconds)
     default:
       throw .invalidParameterValue(
-        "kind must be one of status, tooManyRequests, serviceUnavailable, dropConnection, delay"
+        "kind must be one of status, tooManyRequests, serviceUnavailable, dropConnection, delay, redirect, echo, "
+          + "endlessBody"
       )
     }
   }
