@@ -40,6 +40,11 @@ package struct HTTPRequestParser: Sendable {
     self.limits = limits
   }
 
+  /// Whether no request is under way: nothing is buffered toward the next one (blank lines skipped before it aside).
+  package var isAwaitingRequest: Bool {
+    if case .head = state { buffer.isEmpty } else { false }
+  }
+
   package mutating func feed(_ bytes: some Sequence<UInt8>) -> [Event] {
     if case .failed = state { return [] }
     buffer.append(contentsOf: bytes)

@@ -21,8 +21,13 @@ import Foundation
 /// connections would otherwise starve every task in the process. The handler is synchronous for the same reason; it
 /// runs on the connection's thread, for several connections at once.
 ///
-/// Beyond `maxConnections` open connections, accepting one closes the oldest: idle connections (a browser's
-/// speculative ones) cannot crowd out the request that matters, and no local client can make the server hold more.
+/// Beyond `maxConnections` open connections, accepting one closes the oldest idle one, one with no request under way
+/// (nothing received since it opened or since its last answer, and nothing waiting to be read): idle connections (a
+/// browser's speculative ones, or a burst from any local process) cannot crowd out the request that matters, nor
+/// close a connection whose request is arriving, and no local client can make the server hold more. When every
+/// connection has a request under way, the new one is closed instead. With `requestTimeoutSeconds`, a connection
+/// that takes longer to deliver a complete request (counted from its accept or its previous answer) is closed, so
+/// connections that trickle bytes cannot hold the slots for ever either.
 ///
 /// ```swift
 /// let server = try LoopbackHTTPServer { request in
@@ -34,11 +39,17 @@ import Foundation
 package final class LoopbackHTTPServer: Sendable {
   package static let defaultMaxConnections = 128
 
+  /// One open connection, and whether a request is under way on it (its bytes have started to arrive).
+  private struct Connection {
+    var fd: Int32
+    var requestUnderWay = false
+  }
+
   private struct State {
     var stopping = false
-    /// Open connection descriptors, oldest first; a descriptor leaves the list before it is closed, so a stop or an
-    /// eviction never shuts down a number the kernel has already reused.
-    var connections: [Int32] = []
+    /// Open connections, oldest first; a descriptor leaves the list before it is closed, so a stop or an eviction
+    /// never shuts down a number the kernel has already reused.
+    var connections: [Connection] = []
     /// Every connection accepted since the start, closed ones included.
     var acceptedConnections = 0
     /// The accept thread and every connection thread still running.
@@ -54,6 +65,7 @@ package final class LoopbackHTTPServer: Sendable {
   private let limits: HTTPLimits
   private let maxConnections: Int
   private let keepsConnectionsAlive: Bool
+  private let requestTimeoutSeconds: Double?
   private let failureResponse: @Sendable (HTTPParseError) -> HTTPResponse
   private let handler: @Sendable (HTTPRequest) -> HTTPReply
   private let state = Locked(State())
@@ -61,6 +73,8 @@ package final class LoopbackHTTPServer: Sendable {
   /// Binds and starts serving at once.
   ///
   /// - Parameters:
+  ///   - requestTimeoutSeconds: how long a connection may take to deliver a complete request, counted from its accept
+  ///     or its previous answer, before it is closed unanswered; `nil` waits as long as the client likes.
   ///   - failureResponse: the answer to a request that cannot be parsed, after which the connection closes; by
   ///     default a plain-text reason with the error's status.
   ///   - handler: the routes; called on the connection's thread.
@@ -71,6 +85,7 @@ package final class LoopbackHTTPServer: Sendable {
     maxConnections: Int = defaultMaxConnections,
     limits: HTTPLimits = HTTPLimits(),
     keepsConnectionsAlive: Bool = true,
+    requestTimeoutSeconds: Double? = nil,
     failureResponse: @escaping @Sendable (HTTPParseError) -> HTTPResponse = {
       HTTPResponse.text($0.reason + "\n", status: $0.status)
     },
@@ -84,6 +99,7 @@ package final class LoopbackHTTPServer: Sendable {
     self.limits = limits
     self.maxConnections = max(1, maxConnections)
     self.keepsConnectionsAlive = keepsConnectionsAlive
+    self.requestTimeoutSeconds = requestTimeoutSeconds
     self.failureResponse = failureResponse
     self.handler = handler
     state.withLock { $0.liveThreads = 1 }
@@ -117,7 +133,7 @@ package final class LoopbackHTTPServer: Sendable {
   package func requestStop() {
     let alreadyStopping = state.withLockAndSignal { state in
       defer { state.stopping = true }
-      if !state.stopping { state.connections.forEach(LoopbackSocket.shutdownBoth) }
+      if !state.stopping { state.connections.forEach { LoopbackSocket.shutdownBoth($0.fd) } }
       return state.stopping
     }
     if !alreadyStopping { wakePipe.signal() }
@@ -206,7 +222,7 @@ package final class LoopbackHTTPServer: Sendable {
     serving: while case .success = LoopbackSocket.poll(&fds), fds[0].revents == 0 {
       for ready in fds.dropFirst() where ready.revents != 0 {
         while let fd = LoopbackSocket.accept(ready.fd) {
-          guard admit(fd) else { break serving }
+          guard admit(fd) != .stopping else { break serving }
         }
         // Out of descriptors: the connection stays queued and the listener readable; back off instead of spinning.
         if errno == EMFILE || errno == ENFILE { usleep(10_000) }
@@ -219,32 +235,54 @@ package final class LoopbackHTTPServer: Sendable {
     threadEnded()
   }
 
-  /// Registers a new connection and starts its thread; `false` (with `fd` closed) when the server is stopping.
-  private func admit(_ fd: Int32) -> Bool {
-    let admitted = state.withLock { state in
-      if state.stopping { return false }
-      if state.connections.count >= maxConnections {
-        LoopbackSocket.shutdownBoth(state.connections.removeFirst())
-      }
-      state.connections.append(fd)
+  private enum Admission {
+    case admitted
+    /// Every connection has a request under way: this one is closed.
+    case refused
+    case stopping
+  }
+
+  /// Registers a new connection and starts its thread, making room by closing the oldest idle connection; `fd` is
+  /// closed unless admitted.
+  private func admit(_ fd: Int32) -> Admission {
+    let admission = state.withLock { state -> Admission in
+      if state.stopping { return .stopping }
       state.acceptedConnections += 1
+      if state.connections.count >= maxConnections {
+        // Bytes waiting in the kernel count too: the connection's thread may not have read them yet.
+        guard
+          let idle = state.connections.firstIndex(where: {
+            !$0.requestUnderWay && !LoopbackSocket.hasBytesWaiting($0.fd)
+          })
+        else { return .refused }
+        LoopbackSocket.shutdownBoth(state.connections.remove(at: idle).fd)
+      }
+      state.connections.append(Connection(fd: fd))
       state.liveThreads += 1
-      return true
+      return .admitted
     }
-    guard admitted else {
+    guard admission == .admitted else {
       LoopbackSocket.closeDescriptor(fd)
-      return false
+      return admission
     }
     let thread = Thread { [self] in
       let stopsServer = serve(fd)
-      state.withLock { $0.connections.removeAll { $0 == fd } }
+      state.withLock { $0.connections.removeAll { $0.fd == fd } }
       LoopbackSocket.closeDescriptor(fd)
       if stopsServer { requestStop() }
       threadEnded()
     }
     thread.name = "loopback.http.connection"
     thread.start()
-    return true
+    return .admitted
+  }
+
+  private func markRequestUnderWay(_ fd: Int32, _ underWay: Bool) {
+    state.withLock { state in
+      if let index = state.connections.firstIndex(where: { $0.fd == fd }) {
+        state.connections[index].requestUnderWay = underWay
+      }
+    }
   }
 
   private func threadEnded() {
@@ -263,7 +301,12 @@ package final class LoopbackHTTPServer: Sendable {
     var parser = HTTPRequestParser(limits: limits)
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
     defer { buffer.deallocate() }
+    var deadline = requestTimeoutSeconds.map { Date(timeIntervalSinceNow: $0) }
     while true {
+      guard LoopbackSocket.waitUntilReadable(fd, deadline: deadline) else { return false }
+      // Marked before the bytes leave the kernel, where an eviction would see them: never unmarked in between.
+      markRequestUnderWay(fd, true)
+      defer { markRequestUnderWay(fd, !parser.isAwaitingRequest) }
       let count = LoopbackSocket.receive(fd, into: buffer)
       if count <= 0 { return false }
       for event in parser.feed(buffer[..<count]) {
@@ -278,7 +321,7 @@ package final class LoopbackHTTPServer: Sendable {
           return false
         case .request(let request):
           switch answer(request, on: fd) {
-          case .keepOpen: continue
+          case .keepOpen: deadline = requestTimeoutSeconds.map { Date(timeIntervalSinceNow: $0) }
           case .close: return false
           case .closeAndStopServer: return true
           }

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -132,6 +134,32 @@ enum LoopbackSocket {
   static func peerHasClosed(_ fd: Int32) -> Bool {
     var byte: UInt8 = 0
     return recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) == 0
+  }
+
+  /// Whether bytes are waiting to be read. Peeks without consuming them, and without blocking.
+  static func hasBytesWaiting(_ fd: Int32) -> Bool {
+    var byte: UInt8 = 0
+    return recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) > 0
+  }
+
+  /// Waits until `fd` can be read (bytes, end of stream or an error) or `deadline` (if any) passes; `false` on the
+  /// deadline.
+  static func waitUntilReadable(_ fd: Int32, deadline: Date?) -> Bool {
+    var ready = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+    while true {
+      var milliseconds: Int32 = -1
+      if let remaining = deadline?.timeIntervalSinceNow {
+        guard remaining > 0 else { return false }
+        milliseconds = Int32(min(remaining * 1000, Double(Int32.max)).rounded(.up))
+      }
+      #if canImport(Glibc)
+        let count = Glibc.poll(&ready, 1, milliseconds)
+      #else
+        let count = Darwin.poll(&ready, 1, milliseconds)
+      #endif
+      if count > 0 { return true }
+      if count < 0 && errno != EINTR { return true }  // let the read report the error
+    }
   }
 
   /// Writes every byte; `false` when the peer is gone. Never raises `SIGPIPE`, which would kill the process.

@@ -1,3 +1,4 @@
+import Databricks
 import JSONRPC
 
 /// Collects every problem with a request's params before anything runs, so one `-32602` names them all
@@ -10,9 +11,11 @@ struct ParamProblems {
     if !condition { problems.append((path, message)) }
   }
 
-  /// `profile`, when given, must name something: an empty name would silently mean the default profile.
+  /// `profile`, when given, must be a name that the config file, the token cache and the keyring tools all hold
+  /// exactly (``ProfileName/problem(_:)``): an empty one would silently mean the default profile, one with a NUL or a
+  /// leading `-` would reach another profile's keyring entry or an option of the tool.
   mutating func requireProfileName(_ profile: String?) {
-    require(profile.map { !$0.isEmpty } ?? true, "/profile", "must not be empty")
+    if let problem = profile.flatMap(ProfileName.problem) { problems.append(("/profile", problem)) }
   }
 
   func check() throws(RPCError) {

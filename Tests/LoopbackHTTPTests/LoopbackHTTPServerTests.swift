@@ -100,6 +100,57 @@ import Testing
     #expect(server.openConnectionCount == 0)
   }
 
+  /// Making room closes only connections with no request under way: one whose request has started to arrive is
+  /// kept, and when every connection has one, the newcomer is closed instead.
+  @Test func aConnectionWhoseRequestIsArrivingIsNeverEvicted() async throws {
+    let server = try LoopbackHTTPServer(maxConnections: 3) { _ in HTTPReply(.respond(.text("ok", status: 200))) }
+    let arriving = try #require(connectIdle(port: server.port))
+    defer { close(arriving) }
+    #expect(Self.send(arriving, "GET / HTTP/1.1\r\n"))
+    let idle = (0..<5).compactMap { _ in connectIdle(port: server.port) }
+    defer { idle.forEach { close($0) } }
+    #expect(try await eventually { server.acceptedConnectionCount == 6 && server.openConnectionCount == 3 })
+    #expect(Self.send(arriving, "Host: x\r\nConnection: close\r\n\r\n"))
+    var response: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1024)
+    while case let count = recv(arriving, &buffer, buffer.count, 0), count > 0 { response += buffer[..<count] }
+    #expect(String(decoding: response, as: UTF8.self).hasPrefix("HTTP/1.1 200 OK"))
+    await server.stop()
+  }
+
+  @Test func withEveryConnectionBusyANewOneIsClosed() async throws {
+    let server = try LoopbackHTTPServer(maxConnections: 2) { _ in HTTPReply(.hang) }
+    let busy = (0..<2).compactMap { _ in connectIdle(port: server.port) }
+    defer { busy.forEach { close($0) } }
+    for fd in busy { #expect(Self.send(fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")) }
+    let late = try #require(connectIdle(port: server.port))
+    defer { close(late) }
+    var byte: UInt8 = 0
+    #expect(recv(late, &byte, 1, 0) == 0, "the newcomer was closed")
+    #expect(server.openConnectionCount == 2)
+    await server.stop()
+  }
+
+  @Test func aConnectionThatDeliversNoRequestInTimeIsClosed() async throws {
+    let server = try LoopbackHTTPServer(requestTimeoutSeconds: 0.2) { _ in
+      HTTPReply(.respond(HTTPResponse(status: 204)))
+    }
+    let idle = try #require(connectIdle(port: server.port))
+    defer { close(idle) }
+    var byte: UInt8 = 0
+    #expect(recv(idle, &byte, 1, 0) == 0, "closed unanswered")
+    await server.stop()
+  }
+
+  /// Writes `text` without raising `SIGPIPE` (which would end the test run); `false` when not all of it went.
+  private static func send(_ fd: Int32, _ text: String) -> Bool {
+    #if canImport(Glibc)
+      Array(text.utf8).withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) == $0.count }
+    #else
+      Array(text.utf8).withUnsafeBytes { Darwin.send(fd, $0.baseAddress, $0.count, 0) == $0.count }
+    #endif
+  }
+
   @Test func unparsableRequestsGetTheServersFailureResponse() async throws {
     let server = try LoopbackHTTPServer(
       limits: HTTPLimits(maxHeadBytes: 64),

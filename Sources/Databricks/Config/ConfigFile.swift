@@ -8,8 +8,9 @@ package struct ConfigFile: Sendable {
   /// The profile sections as profiles, built once per parse: a profile's host normalisation is not free, and
   /// `listProfiles` may be called thousands of times between two changes of the file.
   package let profiles: [Profile]
-  private let sectionIndex: [String: Int]
-  private let profileIndex: [String: Int]
+  /// Keyed by the names' bytes, so canonically equivalent names stay two sections (see ``ProfileName``).
+  private let sectionIndex: [ProfileName.Key: Int]
+  private let profileIndex: [ProfileName.Key: Int]
 
   package init(path: String, bytes: some Collection<UInt8>) throws(ConfigError) {
     let document: INIDocument
@@ -25,21 +26,25 @@ package struct ConfigFile: Sendable {
     self.path = path
     self.document = document
     sections = document.sections
-    sectionIndex = Dictionary(sections.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    sectionIndex = Dictionary(
+      sections.enumerated().map { (ProfileName.Key($1.name), $0) },
+      uniquingKeysWith: { first, _ in first }
+    )
     profiles = sections.filter(Self.isProfile).map { section in
       Profile(name: section.name, source: .config(path: path, line: section.line), attributes: section.values)
     }
-    profileIndex = Dictionary(uniqueKeysWithValues: profiles.enumerated().map { ($1.name ?? "", $0) })
+    profileIndex = Dictionary(uniqueKeysWithValues: profiles.enumerated().map { (ProfileName.Key($1.name ?? ""), $0) })
   }
 
   /// All sections are profiles but `__settings__`, and `DEFAULT` only when it has keys: the SDKs skip an empty
   /// `DEFAULT`, and the CLI writes one as a placeholder.
   private static func isProfile(_ section: INIDocument.Section) -> Bool {
-    section.name != settingsSection && !(section.name == INIDocument.defaultSection && section.values.isEmpty)
+    !ProfileName.same(section.name, settingsSection)
+      && !(ProfileName.same(section.name, INIDocument.defaultSection) && section.values.isEmpty)
   }
 
   package func section(_ name: String) -> INIDocument.Section? {
-    sectionIndex[name].map { sections[$0] }
+    sectionIndex[ProfileName.Key(name)].map { sections[$0] }
   }
 
   /// `[__settings__]`: `default_profile`, `auth_storage`.
@@ -49,6 +54,6 @@ package struct ConfigFile: Sendable {
 
   /// The profile built from section `name`, if it is a profile.
   package func profile(_ name: String) -> Profile? {
-    profileIndex[name].map { profiles[$0] }
+    profileIndex[ProfileName.Key(name)].map { profiles[$0] }
   }
 }

@@ -111,22 +111,23 @@ package struct INIDocument: Sendable, Equatable {
 
   /// Every section, merged, in order of first appearance.
   package var sections: [Section] {
-    var order: [String] = []
-    var byName: [String: Section] = [:]
-    var current = Self.defaultSection
+    // Keyed by the name's bytes: sections whose names are canonically equivalent are still two sections.
+    var order: [ProfileName.Key] = []
+    var byName: [ProfileName.Key: Section] = [:]
+    var current = ProfileName.Key(Self.defaultSection)
     var lastKey: String?
     for (index, line) in lines.enumerated() {
       switch line.kind {
       case .section(let name):
-        current = name
-        if byName[name] == nil {
-          order.append(name)
-          byName[name] = Section(name: name, line: index + 1, values: [:], keyLines: [:])
+        current = ProfileName.Key(name)
+        if byName[current] == nil {
+          order.append(current)
+          byName[current] = Section(name: name, line: index + 1, values: [:], keyLines: [:])
         }
       case .entry(let key, let value):
         if byName[current] == nil {
           order.append(current)
-          byName[current] = Section(name: current, line: 0, values: [:], keyLines: [:])
+          byName[current] = Section(name: Self.defaultSection, line: 0, values: [:], keyLines: [:])
         }
         byName[current]?.values[key] = value
         byName[current]?.keyLines[key] = index + 1
@@ -142,7 +143,7 @@ package struct INIDocument: Sendable, Equatable {
 
   /// The merged section named `name`, if the file has it.
   package func section(_ name: String) -> Section? {
-    sections.first { $0.name == name }
+    sections.first { ProfileName.same($0.name, name) }
   }
 
   // MARK: Editing
@@ -241,11 +242,11 @@ package struct INIDocument: Sendable, Equatable {
   /// the lines before the first header count too, as go-ini puts keys there into `DEFAULT`.
   private func sectionRanges(_ section: String) -> [Range<Int>] {
     var ranges: [Range<Int>] = []
-    var start: Int? = section == Self.defaultSection ? 0 : nil
+    var start: Int? = ProfileName.same(section, Self.defaultSection) ? 0 : nil
     for (index, line) in lines.enumerated() {
       guard case .section(let name) = line.kind else { continue }
       if let open = start { ranges.append(open..<index) }
-      start = name == section ? index : nil
+      start = ProfileName.same(name, section) ? index : nil
     }
     if let open = start { ranges.append(open..<lines.count) }
     // An implicit DEFAULT region with no entries is not an occurrence, nor is an empty one (a file that starts with a

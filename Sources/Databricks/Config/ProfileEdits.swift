@@ -52,7 +52,8 @@ package enum ProfileEdits {
 
   private static func hasProfiles(_ document: INIDocument) -> Bool {
     document.sections.contains {
-      $0.name != ConfigFile.settingsSection && !($0.name == INIDocument.defaultSection && $0.values.isEmpty)
+      !ProfileName.same($0.name, ConfigFile.settingsSection)
+        && !(ProfileName.same($0.name, INIDocument.defaultSection) && $0.values.isEmpty)
     }
   }
 

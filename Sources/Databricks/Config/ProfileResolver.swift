@@ -56,7 +56,7 @@ package struct ProfileResolver: Sendable {
   private func select(_ requested: String?, in config: ConfigFile?, path: String) throws(ConfigError) -> Profile {
     let available = config?.profileNames ?? []
     func named(_ name: String) throws(ConfigError) -> Profile {
-      guard name != ConfigFile.settingsSection else { throw .reservedName(path: path) }
+      guard !ProfileName.same(name, ConfigFile.settingsSection) else { throw .reservedName(path: path) }
       guard let profile = config?.profile(name) else {
         throw .profileNotFound(name: name, path: path, available: available)
       }

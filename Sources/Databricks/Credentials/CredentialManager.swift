@@ -22,9 +22,11 @@ package actor CredentialManager {
   private let client: RESTClient
   private let oauth: OAuthClient
   private let now: @Sendable () -> Date
-  private var resolved: [String: (stamp: [OAuthTokenStore.Stamp?], version: Int, credential: ResolvedCredential)] = [:]
+  /// Keyed by the profile name's bytes, as the CLI tells profiles apart (see ``ProfileName``).
+  private var resolved:
+    [ProfileName.Key: (stamp: [OAuthTokenStore.Stamp?], version: Int, credential: ResolvedCredential)] = [:]
   /// The refresh in flight for each profile (keyed like the token cache).
-  private var refreshes: [String: Task<ResolvedCredential, any Error>] = [:]
+  private var refreshes: [ProfileName.Key: Task<ResolvedCredential, any Error>] = [:]
   /// OAuth endpoints per host and account: discovery answers do not change while we run.
   private var endpoints: [String: OAuthClient.Endpoints] = [:]
 
@@ -52,7 +54,7 @@ package actor CredentialManager {
     let snapshot = try await config.snapshot()
     let profile = try resolver.resolve(requested, in: snapshot.value, path: config.path)
     guard let host = profile.host else { throw CredentialError.loginRequired(profile: profile.name, reason: "no host") }
-    let key = requested ?? "\u{0}default"
+    let key = ProfileName.Key(requested ?? "\u{0}default")
     switch profile.credentialKind {
     case .pat:
       if let cached = resolved[key], cached.version == snapshot.version { return cached.credential }
@@ -124,7 +126,7 @@ package actor CredentialManager {
 
   /// Joins the refresh in flight for this profile, or starts one.
   private func refreshed(_ request: Refresh) async throws -> ResolvedCredential {
-    let key = TokenCacheFile.keys(for: request.profile).first ?? request.host.url
+    let key = ProfileName.Key(TokenCacheFile.keys(for: request.profile).first ?? request.host.url)
     if let running = refreshes[key] { return try await running.value }
     let task = Task { try await refresh(request) }
     refreshes[key] = task

@@ -16,10 +16,12 @@ package struct CommandLineKeyring<Tool: KeyringTool>: Keyring {
   }
 
   package func secret(service: String, account: String) async throws(KeyringError) -> String? {
-    try tool.lookupResult(await run(tool.lookup(service: service, account: account), operation: "get"))
+    try Self.requireArguments(service, account)
+    return try tool.lookupResult(await run(tool.lookup(service: service, account: account), operation: "get"))
   }
 
   package func setSecret(_ secret: String, service: String, account: String) async throws(KeyringError) {
+    try Self.requireArguments(service, account)
     for command in try tool.store(secret, service: service, account: account) {
       if try tool.storeResult(await run(command, operation: "set")) { return }
     }
@@ -27,7 +29,16 @@ package struct CommandLineKeyring<Tool: KeyringTool>: Keyring {
   }
 
   package func deleteSecret(service: String, account: String) async throws(KeyringError) -> Bool {
-    try tool.deleteResult(await run(tool.delete(service: service, account: account), operation: "delete"))
+    try Self.requireArguments(service, account)
+    return try tool.deleteResult(await run(tool.delete(service: service, account: account), operation: "delete"))
+  }
+
+  /// The service and account go on the tool's command line, where a NUL byte ends an argument: `a\0b` would be the
+  /// account `a`, another profile's entry.
+  private static func requireArguments(_ service: String, _ account: String) throws(KeyringError) {
+    guard !service.utf8.contains(0), !account.utf8.contains(0) else {
+      throw .failed(reason: "the keyring cannot hold a service or account name with a NUL byte")
+    }
   }
 
   private func run(_ command: KeyringCommand, operation: String) async throws(KeyringError) -> BoundedProcess.Output {

@@ -12,7 +12,9 @@ import Foundation
 ///   (no newline is stripped, so none is sent), and prints a looked-up secret without a newline when its stdout is a
 ///   pipe.
 ///
-/// `secret-tool` exits 1 both for "not found" and for an error; only an error prints something, on stderr.
+/// `secret-tool` exits 1 both for "not found" and for an error; only an error prints something, on stderr. Its
+/// options are parsed by GLib, which honours `--`: every command ends its options with it, so an account that starts
+/// with `-` (`-h` would print the help and exit 0) is an attribute value, never an option.
 package struct SecretTool: KeyringTool {
   /// The `secret-tool` program: a name looked up on `PATH`, or a path.
   package var executable: String
@@ -31,7 +33,7 @@ package struct SecretTool: KeyringTool {
   }
 
   package func lookup(service: String, account: String) -> KeyringCommand {
-    KeyringCommand([executable, "lookup", "service", service, "username", account])
+    KeyringCommand([executable, "lookup", "--", "service", service, "username", account])
   }
 
   package func lookupResult(_ output: BoundedProcess.Output) throws(KeyringError) -> String? {
@@ -49,7 +51,7 @@ package struct SecretTool: KeyringTool {
       )
     }
     let command = [executable, "store", "--label=\(Self.label(service: service, account: account))"]
-    let attributes = ["service", service, "username", account]
+    let attributes = ["--", "service", service, "username", account]
     return [
       KeyringCommand(command + ["--collection=\(Self.loginCollection)"] + attributes, input: bytes),
       KeyringCommand(command + attributes, input: bytes),
@@ -64,7 +66,7 @@ package struct SecretTool: KeyringTool {
   }
 
   package func delete(service: String, account: String) -> KeyringCommand {
-    KeyringCommand([executable, "clear", "service", service, "username", account])
+    KeyringCommand([executable, "clear", "--", "service", service, "username", account])
   }
 
   package func deleteResult(_ output: BoundedProcess.Output) throws(KeyringError) -> Bool {

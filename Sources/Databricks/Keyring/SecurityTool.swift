@@ -32,6 +32,10 @@ package struct SecurityTool: KeyringTool {
   }
 
   package func store(_ secret: String, service: String, account: String) throws(KeyringError) -> [KeyringCommand] {
+    // `security -i` reads one command per line and the quoting below cannot carry a line break or a NUL: a name with
+    // one would end the command early and the rest would run as a command of its own.
+    guard ![service, account].contains(where: { $0.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } })
+    else { throw .failed(reason: "the keyring cannot hold a service or account name with control characters") }
     let value = Self.base64Prefix + Data(secret.utf8).base64EncodedString()
     let line = "add-generic-password -U -s \(Self.quote(service)) -a \(Self.quote(account)) -w \(Self.quote(value))\n"
     guard line.utf8.count <= Self.maximumCommandBytes else { throw .failed(reason: Self.tooBigMessage) }

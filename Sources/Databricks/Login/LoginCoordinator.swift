@@ -79,7 +79,8 @@ package actor LoginCoordinator {
     _ body: @escaping @Sendable (_ publishURL: @escaping @Sendable (String) async -> Void) async throws -> LoginOutcome
   ) -> Flow {
     forgetOldFlows()
-    if let running = entries.values.first(where: { $0.finishedAt == nil && $0.flow.profile == profile }) {
+    if let running = entries.values.first(where: { $0.finishedAt == nil && ProfileName.same($0.flow.profile, profile) })
+    {
       return running.flow
     }
     let id = UUID().uuidString.lowercased()

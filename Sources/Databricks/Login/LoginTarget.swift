@@ -22,6 +22,9 @@ package struct LoginTarget: Sendable, Equatable {
     case hostNotAllowed
     /// An account console host needs the account to sign in to.
     case accountIdRequired
+    /// The profile to save (named, or the default one) is not a name every store can hold; why, as
+    /// ``ProfileName/problem(_:)`` words it.
+    case unrepresentableProfileName(reason: String)
   }
 
   /// The target a login request names, with whatever it leaves out taken from the profile as `config` has it.
@@ -38,6 +41,8 @@ package struct LoginTarget: Sendable, Equatable {
     resolver: ProfileResolver
   ) throws(Problem) -> LoginTarget {
     let name = profile ?? resolver.defaultProfileName(in: config) ?? INIDocument.defaultSection
+    // Checked before anything is written: the tokens are stored before the profile's section.
+    if let reason = ProfileName.problem(name) { throw .unrepresentableProfileName(reason: reason) }
     let existing = config?.profile(name)
     guard let rawHost = host ?? existing?.attributes["host"] else { throw .noHost(profile: name) }
     guard let host = DatabricksHost(rawHost), host.isAllowedForRequests else { throw .hostNotAllowed }

@@ -50,15 +50,12 @@ package struct OAuthLogin: Sendable {
     )
     await publish(url)
     openURL(url)
+    // The listener ignores redirects without this flow's state, so the one it delivers is this flow's.
     let code: String
-    do {
-      switch try await listener.callback() {
-      case .code(let received, _): code = received
-      case .error(let error, let description, _):
-        throw OAuthError.authorizationFailed(error: error, description: description ?? "")
-      }
-    } catch LoopbackListenerError.stateMismatch {
-      throw OAuthError.stateMismatch
+    switch try await listener.callback() {
+    case .code(let received, _): code = received
+    case .error(let error, let description, _):
+      throw OAuthError.authorizationFailed(error: error, description: description ?? "")
     }
     let token = try await oauth.exchange(
       code: code,

@@ -6,7 +6,8 @@ package struct CallbackReply: Equatable, Sendable {
   package enum Outcome: Equatable, Sendable {
     /// A probe, a favicon, garbage: answer it and wait for the redirect.
     case keepListening
-    /// The redirect arrived (or a broken one did): answer it, close the listener and deliver this.
+    /// The redirect arrived (or a broken one carrying this flow's state did): answer it, close the listener and
+    /// deliver this.
     case finish(Result<CallbackResult, LoopbackListenerError>)
   }
 
@@ -17,15 +18,19 @@ package struct CallbackReply: Equatable, Sendable {
 
   /// Decides the reply to `request`.
   ///
+  /// Any local process can reach the listener, so only the authorization server's answer may end the flow: one that
+  /// carries this flow's state. A redirect with another state, or none, or one for another `Host`, gets a 400 page
+  /// and the listener keeps waiting for the browser's redirect.
+  ///
   /// - Parameters:
-  ///   - expectedState: when given, a redirect with another state gets the error page and finishes with
-  ///     ``LoopbackListenerError/stateMismatch``; neither the page nor the error shows either state.
+  ///   - expectedState: when given, a redirect with another state gets the "State mismatch" page and is ignored;
+  ///     neither the page nor anything else shows either state. Without it, the caller compares the state.
   ///   - applicationName: named in "return to …" on the pages.
   package init(for request: CallbackRequest, expectedState: String?, applicationName: String) {
     switch request {
     case .callback(let result):
       if let expectedState, !Self.constantTimeEquals(result.state, expectedState) {
-        self.init(failure: .stateMismatch, applicationName: applicationName)
+        self.init(ignoring: .stateMismatch, applicationName: applicationName)
         return
       }
       switch result {
@@ -43,8 +48,14 @@ package struct CallbackReply: Equatable, Sendable {
           outcome: .finish(.success(result))
         )
       }
-    case .invalidCallback(let reason):
-      self.init(failure: .invalidCallback(reason: reason), applicationName: applicationName)
+    case .invalidCallback(let reason, let state):
+      if let expectedState, !(state.map { Self.constantTimeEquals($0, expectedState) } ?? false) {
+        self.init(ignoring: .invalidCallback(reason: reason), applicationName: applicationName)
+      } else {
+        self.init(failure: .invalidCallback(reason: reason), applicationName: applicationName)
+      }
+    case .wrongHost:
+      self.init(status: 400, page: CallbackPage.notTheRedirect("Bad request"), outcome: .keepListening)
     case .notFound:
       self.init(status: 404, page: CallbackPage.notTheRedirect("Not found"), outcome: .keepListening)
     }
@@ -70,7 +81,17 @@ package struct CallbackReply: Equatable, Sendable {
     self.outcome = outcome
   }
 
+  /// The 400 page for `failure`, ending the flow with it.
   private init(failure: LoopbackListenerError, applicationName: String) {
+    self.init(status: 400, page: Self.page(failure, applicationName), outcome: .finish(.failure(failure)))
+  }
+
+  /// The 400 page for `failure`, while the listener keeps waiting for the redirect that carries this flow's state.
+  private init(ignoring failure: LoopbackListenerError, applicationName: String) {
+    self.init(status: 400, page: Self.page(failure, applicationName), outcome: .keepListening)
+  }
+
+  private static func page(_ failure: LoopbackListenerError, _ applicationName: String) -> String {
     let (error, detail): (String, String) =
       switch failure {
       case .stateMismatch:
@@ -78,11 +99,7 @@ package struct CallbackReply: Equatable, Sendable {
       case .invalidCallback(let reason): ("Invalid sign-in response", "\(reason).")
       default: ("Sign-in failed", failure.description)
       }
-    self.init(
-      status: 400,
-      page: CallbackPage.failure(error: error, description: detail, applicationName: applicationName),
-      outcome: .finish(.failure(failure))
-    )
+    return CallbackPage.failure(error: error, description: detail, applicationName: applicationName)
   }
 
   /// The HTTP response; the listener sends it with `Connection: close`, as it answers one request per connection.

@@ -9,12 +9,16 @@ import LoopbackHTTP
 /// an authorization code. A port whose ::1 side another program holds is skipped, because a browser that tries
 /// `localhost` on ::1 first would hand the code to that program.
 ///
-/// A ``LoopbackHTTPServer`` serves it, one answer per connection, at most 32 connections (beyond that the oldest is
-/// closed, so a browser's idle speculative connections cannot crowd out the redirect), heads up to 64 KiB (the
-/// request line carries the authorization code, and browsers send every `localhost` cookie, shared by all ports,
-/// with it). Probes, `/favicon.ico` and anything else get a 404 and the listener keeps waiting; the redirect gets a
-/// small self-contained page (success, or the error) and ends the flow. The listener then closes its sockets and
-/// delivers the outcome to ``callback()``.
+/// A ``LoopbackHTTPServer`` serves it, one answer per connection, at most 32 connections (beyond that the oldest idle
+/// one is closed, never one whose request is arriving, so neither a browser's speculative connections nor a burst
+/// from another local process can crowd out or cut off the redirect), each given ``defaultRequestTimeoutSeconds`` to
+/// deliver its request (a browser sends it at once; only idle or trickling connections take longer), heads
+/// up to 64 KiB (the request line carries the authorization code, and browsers send every `localhost` cookie, shared
+/// by all ports, with it). Probes, `/favicon.ico` and anything else get a 404 and the listener keeps waiting.
+/// Any local process can connect, so only the redirect that carries this flow's state, under the redirect URI's
+/// `Host`, ends the flow: a wrong or missing state, or another `Host`, gets a 400 page and the listener keeps
+/// waiting. The redirect gets a small self-contained page (success, or the error); the listener then closes its
+/// sockets and delivers the outcome to ``callback()``.
 ///
 /// It also closes when ``close()`` is called (from any thread, any number of times), when the task awaiting
 /// ``callback()`` is cancelled, or when the listener is released. The caller races its own timeout against
@@ -31,6 +35,8 @@ import LoopbackHTTP
 package final class LoopbackListener: Sendable {
   /// The Databricks CLI's callback ports.
   package static let defaultPorts: ClosedRange<UInt16> = 8020...8040
+  /// How long a connection may take to deliver its request before it is closed unanswered.
+  package static let defaultRequestTimeoutSeconds = 10.0
 
   private let server: LoopbackHTTPServer
   /// The redirect's outcome, once one came; the first one is kept.
@@ -41,28 +47,33 @@ package final class LoopbackListener: Sendable {
   /// - Parameters:
   ///   - ports: tried in order; the first one free on the loopback interface is used (0 is skipped: the redirect
   ///     URI needs a port known in advance).
-  ///   - expectedState: when given, a redirect with another `state` gets the error page and ``callback()`` throws
-  ///     ``LoopbackListenerError/stateMismatch``. Without it the caller must compare ``CallbackResult/state``.
+  ///   - expectedState: when given, a redirect with another `state` (or none) gets an error page and is ignored.
+  ///     Without it the first redirect ends the flow, and the caller must compare ``CallbackResult/state``.
   ///   - applicationName: the pages say "return to `applicationName`".
   ///   - expectedPath: the redirect URI's path; `/` for `http://localhost:<port>`.
+  ///   - requestTimeoutSeconds: how long a connection may take to deliver its request, from its accept.
   /// - Throws: ``LoopbackListenerError/noPortAvailable(ports:)`` or ``LoopbackListenerError/socketFailed(call:reason:)``.
   package init(
     ports: ClosedRange<UInt16> = defaultPorts,
     expectedState: String? = nil,
     applicationName: String = "brickauth",
-    expectedPath: String = "/"
+    expectedPath: String = "/",
+    requestTimeoutSeconds: Double = defaultRequestTimeoutSeconds
   ) throws(LoopbackListenerError) {
     let outcome = Locked<Result<CallbackResult, LoopbackListenerError>?>(nil)
+    // Known once the port is bound; a request before that cannot be the redirect, whose URL names the port.
+    let expectedHost = Locked("")
     do {
       server = try LoopbackHTTPServer(
         port: .firstFree(ports),
         maxConnections: 32,
         limits: HTTPLimits(maxHeadBytes: 64 * 1024),
         keepsConnectionsAlive: false,
+        requestTimeoutSeconds: requestTimeoutSeconds,
         failureResponse: { CallbackReply(refusing: $0).response }
       ) { request in
         let reply = CallbackReply(
-          for: CallbackRequest(request, expectedPath: expectedPath),
+          for: CallbackRequest(request, expectedHost: expectedHost.withLock { $0 }, expectedPath: expectedPath),
           expectedState: expectedState,
           applicationName: applicationName
         )
@@ -78,6 +89,7 @@ package final class LoopbackListener: Sendable {
       }
     }
     self.outcome = outcome
+    expectedHost.withLock { [port = server.port] in $0 = "localhost:\(port)" }
   }
 
   deinit {
@@ -99,8 +111,8 @@ package final class LoopbackListener: Sendable {
   /// same outcome.
   ///
   /// - Throws: `CancellationError` when the awaiting task is cancelled (which closes the listener at once),
-  ///   ``LoopbackListenerError/closed`` after ``close()``, ``LoopbackListenerError/stateMismatch``, or
-  ///   ``LoopbackListenerError/invalidCallback(reason:)``.
+  ///   ``LoopbackListenerError/closed`` after ``close()``, or ``LoopbackListenerError/invalidCallback(reason:)`` for a
+  ///   malformed redirect that carries the expected state (or any, without one).
   package func callback() async throws -> CallbackResult {
     await withTaskCancellationHandler {
       await server.waitUntilStopped()

@@ -7,7 +7,7 @@ package enum LoopbackListenerError: Error, Equatable, Sendable, CustomStringConv
   /// A socket call failed: setting up the listener, or waiting on its sockets.
   case socketFailed(call: String, reason: String)
   /// The redirect's `state` differs from ``LoopbackListener``'s `expectedState`: it answers another attempt, or a
-  /// forged request.
+  /// forged request. The listener answers such a request with a page saying so and keeps waiting.
   case stateMismatch
   /// A redirect to the listener that cannot be a correct answer (see ``CallbackRequest/invalidCallback(reason:)``).
   case invalidCallback(reason: String)

@@ -36,11 +36,12 @@ package actor OAuthTokenStore {
   private let now: @Sendable () -> Date
   private var readProbe: (availability: KeyringAvailability, at: Date)?
   private var probing: Task<KeyringAvailability, Never>?
-  private var remembered: [String: (entry: Entry?, at: Date)] = [:]
-  private var reading: [String: Task<Entry?, any Error>] = [:]
+  /// Keyed by the account's bytes, as the keyring keeps accounts apart (see ``ProfileName``).
+  private var remembered: [ProfileName.Key: (entry: Entry?, at: Date)] = [:]
+  private var reading: [ProfileName.Key: Task<Entry?, any Error>] = [:]
   /// How often each account was written or removed by this process: a read that started before a write answers
   /// its caller but is not remembered, since what it read is older than what was written.
-  private var writes: [String: Int] = [:]
+  private var writes: [ProfileName.Key: Int] = [:]
   private var generation = 0
 
   package init(
@@ -140,10 +141,11 @@ package actor OAuthTokenStore {
     case .file:
       guard let tokens = try? await file.snapshot() else { return OAuthTokensByProfile(stamp: nil) { [:] } }
       return OAuthTokensByProfile(stamp: .file(version: tokens.version)) {
-        var entries: [String: Entry] = [:]
+        var entries: [ProfileName.Key: Entry] = [:]
         for profile in profiles where profile.credentialKind == .oauth {
           guard let name = profile.name else { continue }
-          entries[name] = TokenCacheFile.keys(for: profile).lazy.compactMap { tokens.value.entry($0) }.first
+          entries[ProfileName.Key(name)] =
+            TokenCacheFile.keys(for: profile).lazy.compactMap { tokens.value.entry($0) }.first
         }
         return entries
       }
@@ -153,8 +155,8 @@ package actor OAuthTokenStore {
           guard let name = profile.name else { continue }
           group.addTask { (name, try? await self.lookup(profile, plan: .keyring(pinSecure: pin)).entry) }
         }
-        var entries: [String: Entry] = [:]
-        for await (name, entry) in group { entries[name] = entry }
+        var entries: [ProfileName.Key: Entry] = [:]
+        for await (name, entry) in group { entries[ProfileName.Key(name)] = entry }
         return entries
       }
       return OAuthTokensByProfile(stamp: .keyring(generation: generation)) { entries }
@@ -180,15 +182,16 @@ package actor OAuthTokenStore {
   }
 
   private func keyringEntry(_ account: String) async throws -> Entry? {
-    if let known = remembered[account], now().timeIntervalSince(known.at) < Self.rereadSeconds { return known.entry }
-    if let running = reading[account] { return try await running.value }
+    let key = ProfileName.Key(account)
+    if let known = remembered[key], now().timeIntervalSince(known.at) < Self.rereadSeconds { return known.entry }
+    if let running = reading[key] { return try await running.value }
     let keyring = self.keyring
-    let writesBefore = writes[account, default: 0]
+    let writesBefore = writes[key, default: 0]
     let task = Task { try await Self.read(account, from: keyring) }
-    reading[account] = task
-    defer { if reading[account] == task { reading[account] = nil } }
+    reading[key] = task
+    defer { if reading[key] == task { reading[key] = nil } }
     let entry = try await task.value
-    if writes[account, default: 0] == writesBefore { remember(entry, for: account) }
+    if writes[key, default: 0] == writesBefore { remember(entry, for: key) }
     return entry
   }
 
@@ -202,17 +205,18 @@ package actor OAuthTokenStore {
     }
   }
 
-  private func remember(_ entry: Entry?, for account: String) {
-    if remembered[account]?.entry != entry { generation += 1 }
-    remembered[account] = (entry, now())
+  private func remember(_ entry: Entry?, for key: ProfileName.Key) {
+    if remembered[key]?.entry != entry { generation += 1 }
+    remembered[key] = (entry, now())
   }
 
   /// Remembers what this process just wrote for `account`, and lets no read that started earlier join or overwrite
   /// it: later callers start a read of their own.
   private func rememberWrite(_ entry: Entry?, for account: String) {
-    writes[account, default: 0] += 1
-    reading[account] = nil
-    remember(entry, for: account)
+    let key = ProfileName.Key(account)
+    writes[key, default: 0] += 1
+    reading[key] = nil
+    remember(entry, for: key)
   }
 
   // MARK: Writing
@@ -294,7 +298,7 @@ package actor OAuthTokenStore {
       guard let account = keys.first else { return try await body(nil).result }
       return try await file.holdingLock(isolation: isolation) {
         let current = try await Self.read(account, from: keyring)
-        await remember(current, for: account)
+        await remember(current, for: ProfileName.Key(account))
         let (write, result) = try await body(current)
         if let write {
           try await Self.write(write, account: account, to: keyring, writing: false)

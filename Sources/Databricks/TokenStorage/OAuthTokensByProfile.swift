@@ -4,9 +4,12 @@ package struct OAuthTokensByProfile: Sendable {
   /// `nil` when the store could not be read at all.
   package var stamp: OAuthTokenStore.Stamp?
   /// Each profile's entry by profile name.
-  package var entries: @Sendable () -> [String: OAuthTokenStore.Entry]
+  package var entries: @Sendable () -> [ProfileName.Key: OAuthTokenStore.Entry]
 
-  package init(stamp: OAuthTokenStore.Stamp?, entries: @escaping @Sendable () -> [String: OAuthTokenStore.Entry]) {
+  package init(
+    stamp: OAuthTokenStore.Stamp?,
+    entries: @escaping @Sendable () -> [ProfileName.Key: OAuthTokenStore.Entry]
+  ) {
     self.stamp = stamp
     self.entries = entries
   }

@@ -148,7 +148,9 @@ package struct TokenCacheFile: Sendable, Equatable {
     let keys = keys(for: profile)
     let hostKey = keys.dropFirst().first
     let hostShared = profiles.contains { other in
-      other.name != profile.name && other.credentialKind == .oauth && Self.keys(for: other).dropFirst().first == hostKey
+      // Byte for byte: a profile whose name is only canonically equivalent is another profile.
+      other.name.map { Array($0.utf8) } != profile.name.map { Array($0.utf8) } && other.credentialKind == .oauth
+        && Self.keys(for: other).dropFirst().first == hostKey
     }
     return hostShared ? Array(keys.prefix(1)) : keys
   }

@@ -352,3 +352,28 @@ private func edited(_ text: String, _ change: (inout INIDocument) throws -> Void
     #expect(appended == text + "[profile-20000]\nhost = https://last.example\n")
   }
 }
+
+/// Section names compare byte for byte, as go-ini compares Go strings: `café` written precomposed (NFC) and decomposed
+/// (NFD) are two sections, though Swift's `==` calls them equal.
+@Suite struct INIDocumentSectionNameTests {
+  static let composed = "caf\u{E9}"
+  static let decomposed = "cafe\u{301}"
+
+  @Test func namesThatAreCanonicallyEquivalentAreDifferentSections() throws {
+    let text = "[\(Self.composed)]\nhost = https://one\n\n[\(Self.decomposed)]\nhost = https://two\n"
+    var document = try INIDocument(parsing: Array(text.utf8))
+    #expect(document.sections.count == 2)
+    #expect(document.section(Self.composed)?.values["host"] == "https://one")
+    #expect(document.section(Self.decomposed)?.values["host"] == "https://two")
+    try document.set("host", to: "https://three", in: Self.decomposed)
+    document.removeKey("token", from: Self.composed)
+    #expect(document.section(Self.composed)?.values["host"] == "https://one")
+    #expect(document.section(Self.decomposed)?.values["host"] == "https://three")
+    document.removeSection(Self.composed)
+    #expect(document.section(Self.composed) == nil)
+    #expect(document.section(Self.decomposed)?.values["host"] == "https://three")
+    let config = ConfigFile(path: "/c", document: document)
+    #expect(config.profile(Self.composed) == nil)
+    #expect(config.profile(Self.decomposed)?.host?.url == "https://three")
+  }
+}

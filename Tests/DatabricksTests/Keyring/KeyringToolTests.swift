@@ -25,11 +25,11 @@ extension KeyringToolTests {
     @Test func looksUpAndClearsByServiceAndUsername() {
       #expect(
         tool.lookup(service: service, account: "dev")
-          == KeyringCommand(["secret-tool", "lookup", "service", "databricks-cli", "username", "dev"])
+          == KeyringCommand(["secret-tool", "lookup", "--", "service", "databricks-cli", "username", "dev"])
       )
       #expect(
         tool.delete(service: service, account: "dev")
-          == KeyringCommand(["secret-tool", "clear", "service", "databricks-cli", "username", "dev"])
+          == KeyringCommand(["secret-tool", "clear", "--", "service", "databricks-cli", "username", "dev"])
       )
       #expect(tool.lookup(service: service, account: "dev").input.isEmpty)
       #expect(tool.delete(service: service, account: "dev").input.isEmpty)
@@ -50,13 +50,13 @@ extension KeyringToolTests {
         commands == [
           KeyringCommand(
             [
-              "secret-tool", "store", label, "--collection=/org/freedesktop/secrets/collection/login",
+              "secret-tool", "store", label, "--collection=/org/freedesktop/secrets/collection/login", "--",
               "service", "databricks-cli", "username", "my profile",
             ],
             input: Array(secret.utf8)
           ),
           KeyringCommand(
-            ["secret-tool", "store", label, "service", "databricks-cli", "username", "my profile"],
+            ["secret-tool", "store", label, "--", "service", "databricks-cli", "username", "my profile"],
             input: Array(secret.utf8)
           ),
         ]
@@ -182,6 +182,15 @@ extension KeyringToolTests {
       let commands = try tool.store(secret, service: service, account: "dev")
       #expect(commands == [KeyringCommand(["/usr/bin/security", "-i"], input: Array(line.utf8))])
       #expect(!commands[0].arguments.contains { $0.contains("access_token") || $0.contains("eyJ0b2tlbi") })
+    }
+
+    /// `security -i` reads one command per line: a name with a line break would end the command there and run the
+    /// rest as a command of its own, so it is refused before any command is built.
+    @Test func refusesNamesThatWouldEndTheInteractiveCommand() {
+      for account in ["a\nadd-generic-password -s x -a y -w z", "a\rb", "a\u{0}b"] {
+        #expect(throws: KeyringError.self) { try tool.store(secret, service: service, account: account) }
+        #expect(throws: KeyringError.self) { try tool.store(secret, service: account, account: "dev") }
+      }
     }
 
     @Test func quotesTheServiceAndAccountForSecurity() throws {

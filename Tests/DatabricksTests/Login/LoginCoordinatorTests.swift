@@ -161,4 +161,18 @@ import Testing
     }
     await #expect(throws: LoginTimedOut(seconds: 0.1)) { try await logins.wait(flow, seconds: 10) }
   }
+
+  /// Profiles are named byte for byte: a login of `café` written decomposed does not join the flow of `café` written
+  /// precomposed, which would save its tokens under the other profile.
+  @Test func canonicallyEquivalentProfileNamesAreDifferentFlows() async throws {
+    let logins = LoginCoordinator()
+    let gate = Gate()
+    let composed = await logins.flow(for: "caf\u{E9}", timeoutSeconds: 10) { _ in
+      await gate.wait()
+      return Self.outcome
+    }
+    let decomposed = await logins.flow(for: "cafe\u{301}", timeoutSeconds: 10) { _ in Self.outcome }
+    #expect(composed.id != decomposed.id)
+    gate.release()
+  }
 }

@@ -32,7 +32,7 @@ import Testing
     #expect(!answer.page.contains("the-state"))
   }
 
-  @Test func checksTheStateWithoutShowingEither() {
+  @Test func ignoresAnotherStateWithoutShowingEither() {
     for result in [
       CallbackResult.code(code: "the-code", state: "forged-state"),
       .error(error: "access_denied", description: nil, state: "forged-state"),
@@ -41,7 +41,7 @@ import Testing
     ] {
       let answer = reply(.callback(result))
       #expect(answer.status == 400)
-      #expect(answer.outcome == .finish(.failure(.stateMismatch)))
+      #expect(answer.outcome == .keepListening, "any local process can send it: only the real redirect ends the flow")
       #expect(answer.page.contains("State mismatch"))
       for secret in ["the-code", "the-state", "forged-state", "the-stat"] { #expect(!answer.page.contains(secret)) }
     }
@@ -49,11 +49,26 @@ import Testing
     #expect(reply(.callback(unchecked), expectedState: nil).outcome == .finish(.success(unchecked)))
   }
 
-  @Test func endsTheFlowOnAnInvalidRedirect() {
-    let answer = reply(.invalidCallback(reason: "the redirect has no state"))
+  /// Only the authorization server knows the state: a malformed redirect carrying it ends the flow; one without it,
+  /// or with another, could come from anyone and is ignored.
+  @Test func endsTheFlowOnAnInvalidRedirectOnlyWithItsState() {
+    let answer = reply(.invalidCallback(reason: "the redirect has both code and error", state: "the-state"))
     #expect(answer.status == 400)
-    #expect(answer.outcome == .finish(.failure(.invalidCallback(reason: "the redirect has no state"))))
-    #expect(answer.page.contains("the redirect has no state."))
+    #expect(answer.outcome == .finish(.failure(.invalidCallback(reason: "the redirect has both code and error"))))
+    #expect(answer.page.contains("the redirect has both code and error."))
+    for state in [nil, "forged-state", "the-stat"] {
+      let ignored = reply(.invalidCallback(reason: "the redirect has no state", state: state))
+      #expect(ignored.status == 400)
+      #expect(ignored.outcome == .keepListening)
+      #expect(ignored.page.contains("the redirect has no state."))
+    }
+    let unchecked = reply(.invalidCallback(reason: "the redirect has no state", state: nil), expectedState: nil)
+    #expect(unchecked.outcome == .finish(.failure(.invalidCallback(reason: "the redirect has no state"))))
+  }
+
+  @Test func ignoresARedirectForAnotherHost() {
+    #expect(reply(.wrongHost).status == 400)
+    #expect(reply(.wrongHost).outcome == .keepListening)
   }
 
   @Test func keepsListeningOnEverythingElse() {

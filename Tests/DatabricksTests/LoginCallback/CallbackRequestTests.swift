@@ -12,7 +12,7 @@ import Testing
   private func parse(head: String, path: String = "/") -> CallbackRequest? {
     var parser = HTTPRequestParser()
     guard case .request(let request)? = parser.feed(Array(head.utf8)).first else { return nil }
-    return CallbackRequest(request, expectedPath: path)
+    return CallbackRequest(request, expectedHost: "localhost:8020", expectedPath: path)
   }
 
   @Test func takesACodeRedirect() {
@@ -49,28 +49,51 @@ import Testing
 
   @Test func refusesBrokenEncoding() {
     for target in ["/?code=%zz&state=s", "/?code=%4&state=s", "/?code=x&state=%", "/?code=%FF&state=s"] {
-      #expect(parse(target) == .invalidCallback(reason: "the query is not valid percent-encoded UTF-8"), "\(target)")
+      #expect(
+        parse(target) == .invalidCallback(reason: "the query is not valid percent-encoded UTF-8", state: nil),
+        "\(target)"
+      )
     }
   }
 
   @Test func refusesMalformedRedirects() {
-    #expect(parse("/?code=x") == .invalidCallback(reason: "the redirect has no state"))
-    #expect(parse("/?code=x&state=") == .invalidCallback(reason: "the redirect has no state"))
-    #expect(parse("/?error=e") == .invalidCallback(reason: "the redirect has no state"))
-    #expect(parse("/?code=&state=s") == .invalidCallback(reason: "the redirect has an empty code"))
-    #expect(parse("/?error=&state=s") == .invalidCallback(reason: "the redirect has an empty error"))
-    #expect(parse("/?code=x&error=e&state=s") == .invalidCallback(reason: "the redirect has both code and error"))
-    #expect(parse("/?state=s") == .invalidCallback(reason: "the redirect has neither code nor error"))
-    #expect(parse("/?error_description=d") == .invalidCallback(reason: "the redirect has neither code nor error"))
+    #expect(parse("/?code=x") == .invalidCallback(reason: "the redirect has no state", state: nil))
+    #expect(parse("/?code=x&state=") == .invalidCallback(reason: "the redirect has no state", state: nil))
+    #expect(parse("/?error=e") == .invalidCallback(reason: "the redirect has no state", state: nil))
+    #expect(parse("/?code=&state=s") == .invalidCallback(reason: "the redirect has an empty code", state: "s"))
+    #expect(parse("/?error=&state=s") == .invalidCallback(reason: "the redirect has an empty error", state: "s"))
+    #expect(
+      parse("/?code=x&error=e&state=s") == .invalidCallback(reason: "the redirect has both code and error", state: "s")
+    )
+    #expect(parse("/?state=s") == .invalidCallback(reason: "the redirect has neither code nor error", state: "s"))
+    #expect(
+      parse("/?error_description=d") == .invalidCallback(reason: "the redirect has neither code nor error", state: nil)
+    )
   }
 
   @Test func refusesDuplicateParametersWithoutShowingValues() throws {
     for name in ["code", "state", "error", "error_description"] {
       let request = try #require(parse("/?\(name)=secret1&code=c&state=s&\(name)=secret2"))
-      #expect(request == .invalidCallback(reason: "the \(name) parameter appears more than once"))
+      let state = name == "state" ? nil : "s"
+      #expect(request == .invalidCallback(reason: "the \(name) parameter appears more than once", state: state))
       #expect(!"\(request)".contains("secret"))
     }
     #expect(parse("/?code=x&state=s&iss=a&iss=b") == .callback(.code(code: "x", state: "s")))
+  }
+
+  /// The browser follows `http://localhost:<port>` and sends exactly that authority; anything else is not the
+  /// redirect the browser made (DNS rebinding, or a local client), whatever it carries.
+  @Test func takesTheRedirectOnlyUnderTheRedirectURIsHost() {
+    let redirect = "GET /?code=c&state=s HTTP/1.1\r\n"
+    #expect(parse(head: redirect + "Host: LOCALHOST:8020\r\n\r\n") == .callback(.code(code: "c", state: "s")))
+    for host in ["evil.example:8020", "127.0.0.1:8020", "localhost:8021", "localhost", "localhost:8020.evil", ""] {
+      #expect(parse(head: redirect + "Host: \(host)\r\n\r\n") == .wrongHost, "\(host)")
+    }
+    #expect(parse(head: "GET /?code=c&state=s HTTP/1.0\r\n\r\n") == .wrongHost, "no Host at all")
+    #expect(
+      parse(head: "GET /?code=c&state=s HTTP/1.0\r\nHost: localhost:8020\r\nHost: localhost:8020\r\n\r\n") == .wrongHost
+    )
+    #expect(parse(head: "GET /favicon.ico HTTP/1.1\r\nHost: evil.example\r\n\r\n") == .notFound)
   }
 
   @Test func leavesEverythingElseToA404() {
@@ -91,9 +114,12 @@ import Testing
   }
 
   @Test func acceptsHTTP10AndBareLineFeeds() {
-    #expect(parse(head: "GET /?code=x&state=s HTTP/1.0\n\n") == .callback(.code(code: "x", state: "s")))
     #expect(
-      parse(head: "GET /?code=x&state=s HTTP/1.1\nHost: h\nX-Tab:\ta\tb\n\n") == .callback(.code(code: "x", state: "s"))
+      parse(head: "GET /?code=x&state=s HTTP/1.0\nHost: localhost:8020\n\n") == .callback(.code(code: "x", state: "s"))
+    )
+    #expect(
+      parse(head: "GET /?code=x&state=s HTTP/1.1\nHost: localhost:8020\nX-Tab:\ta\tb\n\n")
+        == .callback(.code(code: "x", state: "s"))
     )
   }
 

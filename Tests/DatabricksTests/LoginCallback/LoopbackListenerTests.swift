@@ -15,8 +15,16 @@ import Testing
 @Suite struct LoopbackListenerTests {
   private typealias Client = LoopbackTestClient
 
-  private func listener(state: String? = "the-state") async throws -> LoopbackListener {
-    try LoopbackListener(ports: await Client.randomPorts(), expectedState: state, applicationName: "the test")
+  private func listener(
+    state: String? = "the-state",
+    requestTimeoutSeconds: Double = LoopbackListener.defaultRequestTimeoutSeconds
+  ) async throws -> LoopbackListener {
+    try LoopbackListener(
+      ports: await Client.randomPorts(),
+      expectedState: state,
+      applicationName: "the test",
+      requestTimeoutSeconds: requestTimeoutSeconds
+    )
   }
 
   /// Awaits `body`, but closes the listener and records an issue after 20 s: a listener that never finishes fails
@@ -36,6 +44,14 @@ import Testing
     watchdog.cancel()
     if await watchdog.value { Issue.record("the listener did not finish within 20 s; the watchdog closed it") }
     return try result.get()
+  }
+
+  /// The listener is still waiting: the browser's redirect, carrying the flow's state, completes the flow.
+  private func expectStillWaiting(_ listener: LoopbackListener) async throws {
+    let port = listener.port
+    #expect(await !Client.isRefused(port: port), "still listening")
+    _ = await Client.exchange(Client.browserRequest("/?code=right&state=the-state", port: port), port: port)
+    #expect(try await bounded(listener) { try await listener.callback() } == .code(code: "right", state: "the-state"))
   }
 
   private func status(_ response: String?) -> String? {
@@ -142,33 +158,72 @@ import Testing
     let port = listener.port
     let wrong = await Client.exchange(Client.browserRequest("/callback?code=c&state=the-state", port: port), port: port)
     #expect(status(wrong) == "HTTP/1.1 404 Not Found")
-    #expect(await !Client.isRefused(port: port), "still listening")
-    _ = await Client.exchange(Client.browserRequest("/?code=right&state=the-state", port: port), port: port)
-    #expect(try await bounded(listener) { try await listener.callback() } == .code(code: "right", state: "the-state"))
+    try await expectStillWaiting(listener)
   }
 
-  @Test func refusesAMismatchedStateWithoutShowingIt() async throws {
+  /// Any local process can reach the port: a redirect that does not carry this flow's state is answered and ignored,
+  /// so it cannot end the login before the browser's real one arrives.
+  @Test func ignoresAMismatchedStateWithoutShowingIt() async throws {
     let listener = try await listener()
+    let port = listener.port
     let response = await Client.exchange(
-      Client.browserRequest("/?code=the-code&state=forged-state", port: listener.port),
-      port: listener.port
+      Client.browserRequest("/?code=the-code&state=forged-state", port: port),
+      port: port
     )
     #expect(status(response) == "HTTP/1.1 400 Bad Request")
     #expect(response?.contains("State mismatch") == true)
     for secret in ["the-code", "forged-state", "the-state"] { #expect(response?.contains(secret) == false) }
-    await #expect(throws: LoopbackListenerError.stateMismatch) {
-      try await bounded(listener) { try await listener.callback() }
-    }
-    #expect(await Client.isRefused(port: listener.port))
+    try await expectStillWaiting(listener)
   }
 
-  @Test func endsOnAMalformedRedirect() async throws {
+  @Test func ignoresARedirectWithoutItsState() async throws {
     let listener = try await listener()
-    let response = await Client.exchange(Client.browserRequest("/?code=c", port: listener.port), port: listener.port)
+    let port = listener.port
+    let response = await Client.exchange(Client.browserRequest("/?code=c", port: port), port: port)
     #expect(status(response) == "HTTP/1.1 400 Bad Request")
-    await #expect(throws: LoopbackListenerError.invalidCallback(reason: "the redirect has no state")) {
+    let repeated = await Client.exchange(
+      Client.browserRequest("/?code=c&state=the-state&state=the-state", port: port),
+      port: port
+    )
+    #expect(status(repeated) == "HTTP/1.1 400 Bad Request")
+    try await expectStillWaiting(listener)
+  }
+
+  /// Only the authorization server knows the state: a malformed redirect that carries it ends the flow, rather than
+  /// leaving the user waiting for a redirect that will not come.
+  @Test func endsOnAMalformedRedirectThatCarriesTheState() async throws {
+    let listener = try await listener()
+    let response = await Client.exchange(
+      Client.browserRequest("/?code=c&error=e&state=the-state", port: listener.port),
+      port: listener.port
+    )
+    #expect(status(response) == "HTTP/1.1 400 Bad Request")
+    await #expect(throws: LoopbackListenerError.invalidCallback(reason: "the redirect has both code and error")) {
       try await bounded(listener) { try await listener.callback() }
     }
+  }
+
+  /// The browser follows `http://localhost:<port>` and says so in `Host`; a page elsewhere that makes the browser
+  /// send a request here under another name (DNS rebinding), or a client that omits the name, is ignored.
+  @Test func ignoresARedirectForAnotherHost() async throws {
+    let listener = try await listener()
+    let port = listener.port
+    for host in ["evil.example:\(port)", "127.0.0.1:\(port)", "localhost:\(port + 1)", "localhost", "[::1]:\(port)"] {
+      let response = await Client.exchange(
+        "GET /?code=c&state=the-state HTTP/1.1\r\nHost: \(host)\r\n\r\n",
+        port: port
+      )
+      #expect(status(response) == "HTTP/1.1 400 Bad Request", "\(host)")
+    }
+    let noHost = await Client.exchange("GET /?code=c&state=the-state HTTP/1.0\r\n\r\n", port: port)
+    #expect(status(noHost) == "HTTP/1.1 400 Bad Request")
+    #expect(await !Client.isRefused(port: port), "still listening")
+    let upper = await Client.exchange(
+      "GET /?code=right&state=the-state HTTP/1.1\r\nHost: LocalHost:\(port)\r\n\r\n",
+      port: port
+    )
+    #expect(status(upper) == "HTTP/1.1 200 OK", "host names ignore case")
+    #expect(try await bounded(listener) { try await listener.callback() } == .code(code: "right", state: "the-state"))
   }
 
   @Test func leavesTheStateToTheCallerWhenNotGivenOne() async throws {
@@ -310,10 +365,47 @@ import Testing
   @Test func manyIdleConnectionsCannotCrowdOutTheRedirect() async throws {
     let listener = try await listener()
     let port = listener.port
-    let idle = try await Client.onThread { (0..<40).map { _ in Client.connect(port: port) } }.map { try $0.get() }
+    let idle = try await Client.onThread { (0..<100).map { _ in Client.connect(port: port) } }.map { try $0.get() }
     defer { idle.forEach { close($0) } }
     let response = await Client.exchange(Client.browserRequest("/?code=c&state=the-state", port: port), port: port)
     #expect(status(response) == "HTTP/1.1 200 OK")
     #expect(try await bounded(listener) { try await listener.callback() } == .code(code: "c", state: "the-state"))
+  }
+
+  /// A burst of connections right after the browser's must not close the browser's while its request arrives: the
+  /// connections that make room are ones that have sent nothing.
+  @Test func aBurstOfConnectionsCannotEvictTheBrowsersRequest() async throws {
+    // Eviction is what is under test, not the clock: a slow machine must not close the browser's connection first.
+    let listener = try await listener(requestTimeoutSeconds: 600)
+    let port = listener.port
+    let request = Array(Client.browserRequest("/?code=c&state=the-state", port: port).utf8)
+    let browser = try await Client.onThread { Client.connect(port: port) }.get()
+    defer { close(browser) }
+    let split = 20
+    Client.sendAll(browser, request[..<split])
+    let burst = await Client.onThread { (0..<100).compactMap { _ in try? Client.connect(port: port).get() } }
+    defer { burst.forEach { close($0) } }
+    let response = await Client.onThread { () -> String in
+      Client.sendAll(browser, request[split...])
+      return String(decoding: Client.readToEnd(browser), as: UTF8.self)
+    }
+    #expect(status(response) == "HTTP/1.1 200 OK")
+    #expect(try await bounded(listener) { try await listener.callback() } == .code(code: "c", state: "the-state"))
+  }
+
+  /// A connection that sends nothing (or too little) is closed unanswered once its time is up, so idle or trickling
+  /// connections cannot hold the listener's slots for ever.
+  @Test func aConnectionThatSendsNoRequestInTimeIsClosed() async throws {
+    let listener = try await listener(requestTimeoutSeconds: 0.2)
+    let port = listener.port
+    let idle = try await Client.onThread { Client.connect(port: port) }.get()
+    defer { close(idle) }
+    let trickling = try await Client.onThread { Client.connect(port: port) }.get()
+    defer { close(trickling) }
+    Client.sendAll(trickling, Array("GET /?code=c&state=the-state HTTP/1.1\r\n".utf8))
+    #expect(await Client.onThread { Client.readToEnd(idle) }.isEmpty, "closed, unanswered")
+    #expect(await Client.onThread { Client.readToEnd(trickling) }.isEmpty, "closed, unanswered")
+    #expect(await !Client.isRefused(port: port), "still listening")
+    listener.close()
   }
 }

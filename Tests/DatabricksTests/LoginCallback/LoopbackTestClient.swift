@@ -101,10 +101,20 @@ enum LoopbackTestClient {
     await onThread {
       guard case .success(let fd) = connect(port: port, host: host) else { return nil }
       defer { close(fd) }
-      let sent = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-      guard sent == request.count else { return nil }
+      guard sendAll(fd, request) else { return nil }
       return String(decoding: readToEnd(fd), as: UTF8.self)
     }
+  }
+
+  /// Sends every byte of `bytes`; `false` when the connection is gone. Never raises `SIGPIPE`, which would end the
+  /// test run.
+  @discardableResult
+  static func sendAll(_ fd: Int32, _ bytes: some Collection<UInt8>) -> Bool {
+    #if canImport(Glibc)
+      Array(bytes).withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) == $0.count }
+    #else
+      Array(bytes).withUnsafeBytes { Darwin.send(fd, $0.baseAddress, $0.count, 0) == $0.count }
+    #endif
   }
 
   /// The redirect a browser follows: `GET <target>` with the headers a browser sends.

@@ -197,14 +197,14 @@ extension BoundedProcessTests {
         let log = directory.appendingPathComponent("args").path
         let body = """
           printf '%s\\n' "$@" > '\(log)'
-          [ "$5" = dev ] || exit 1
+          [ "$6" = dev ] || exit 1
           printf '%s' '{"token":{"access_token":"a"}}'
           """
         let tool = SecretTool(executable: try await Self.script(body, in: directory))
         let keyring = CommandLineKeyring(tool: tool, environment: Self.bus)
         let secret = try await keyring.secret(service: "databricks-cli", account: "dev")
         #expect(secret == #"{"token":{"access_token":"a"}}"#)
-        #expect(try Self.lines(log) == ["lookup", "service", "databricks-cli", "username", "dev", ""])
+        #expect(try Self.lines(log) == ["lookup", "--", "service", "databricks-cli", "username", "dev", ""])
         #expect(try await keyring.secret(service: "databricks-cli", account: "other") == nil)
       }
     }
@@ -222,8 +222,8 @@ extension BoundedProcessTests {
         #expect(
           try Self.lines(args) == [
             "store", "--label=Password for 'my profile' on 'databricks-cli'",
-            "--collection=/org/freedesktop/secrets/collection/login", "service", "databricks-cli", "username",
-            "my profile", "",
+            "--collection=/org/freedesktop/secrets/collection/login", "--", "service", "databricks-cli",
+            "username", "my profile", "",
           ]
         )
       }
@@ -245,7 +245,7 @@ extension BoundedProcessTests {
         let tool = SecretTool(executable: try await Self.script(body, in: directory))
         let keyring = CommandLineKeyring(tool: tool, environment: Self.bus)
         try await keyring.setSecret("the secret", service: "databricks-cli", account: "dev")
-        #expect(try Self.lines(calls) == ["--collection=/org/freedesktop/secrets/collection/login", "service", ""])
+        #expect(try Self.lines(calls) == ["--collection=/org/freedesktop/secrets/collection/login", "--", ""])
         #expect(try String(contentsOfFile: stdin, encoding: .utf8) == "the secret")
       }
     }

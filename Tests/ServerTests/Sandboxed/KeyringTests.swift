@@ -71,6 +71,48 @@ import Testing
     }
   }
 
+  /// A profile name reaches `secret-tool`'s command line: one that starts with `-` must be an attribute value, not an
+  /// option (`-h` would print the help, exit 0 and be read as the secret), and one with a NUL byte would be cut there
+  /// and name another profile's entry.
+  @Test func aNameThatLooksLikeAnOptionOrHidesANulReachesNoOtherEntry() async throws {
+    try await SecretService.with { service in
+      let keyring = service.keyring()
+      #expect(try await keyring.secret(service: KeyringTokenEntry.service, account: "-h") == nil)
+      #expect(try await keyring.secret(service: KeyringTokenEntry.service, account: "--help") == nil)
+      try await keyring.setSecret("dash", service: KeyringTokenEntry.service, account: "-h")
+      #expect(try await keyring.secret(service: KeyringTokenEntry.service, account: "-h") == "dash")
+      #expect(try await keyring.deleteSecret(service: KeyringTokenEntry.service, account: "-h"))
+      try await service.store("the a token", account: "a")
+      await #expect(throws: KeyringError.self) {
+        try await keyring.setSecret("overwrites a", service: KeyringTokenEntry.service, account: "a\u{0}b")
+      }
+      await #expect(throws: KeyringError.self) {
+        try await keyring.secret(service: KeyringTokenEntry.service, account: "a\u{0}b")
+      }
+      await #expect(throws: KeyringError.self) {
+        try await keyring.deleteSecret(service: KeyringTokenEntry.service, account: "a\u{0}b")
+      }
+      #expect(try await service.secret(account: "a") == "the a token")
+    }
+  }
+
+  /// Names no store can hold are refused as params before anything is written: not the keyring, not the config.
+  @Test func aLoginToAnUnrepresentableNameWritesNothing() async throws {
+    try await SecretService.with { service in
+      try await withWorld(service.environment, keyring: service.keyring()) { world in
+        let before = try config(world)
+        for name in ["a\u{0}b", "-h", "--help", "a]b", "a\nb", " padded", "__settings__", "tab\tname"] {
+          let host = JSONValue.string(world.sandbox.baseURL.absoluteString)
+          let error = try await world.error("login", ["profile": .string(name), "host": host])
+          #expect(error["code"] == -32602, "\(name.debugDescription)")
+          #expect(error["data"]?["errors"]?.arrayValue?.first?["path"] == "/profile", "\(name.debugDescription)")
+        }
+        #expect(try await service.items().contains("attribute.username") == false, "nothing reached the keyring")
+        #expect(try config(world) == before)
+      }
+    }
+  }
+
   @Test func getTokenRefreshesOnceAndUpdatesTheKeyring() async throws {
     try await SecretService.with { service in
       try await withWorld(service.environment, keyring: service.keyring()) { world in

@@ -118,7 +118,9 @@ import Testing
     }
   }
 
-  @Test func deniedConsentAndAForeignStateFailTheLogin() async throws {
+  /// A redirect with a foreign state is not this login's answer: the listener ignores it (as it does one from any
+  /// local process), so the login waits on for the real one, here until its deadline, and exchanges nothing.
+  @Test func deniedConsentFailsTheLoginAndAForeignStateIsIgnored() async throws {
     try await SandboxedServer.with { world in
       world.sandbox.enqueueConsent(.deny)
       let denied = try await world.error("login", ["profile": "needs-login"])
@@ -126,9 +128,8 @@ import Testing
       #expect(denied["data"]?["kind"] == "auth_failed")
       #expect(denied["data"]?["oauthError"] == "access_denied")
       world.sandbox.enqueueConsent(.tamperState)
-      let tampered = try await world.error("login", ["profile": "needs-login"])
-      #expect(tampered["data"]?["kind"] == "auth_failed")
-      #expect(tampered["message"]?.stringValue?.contains("state mismatch") == true)
+      let tampered = try await world.error("login", ["profile": "needs-login", "timeoutSeconds": 2])
+      #expect(ApplicationError(errorObject: tampered) == .timeout)
       #expect(world.sandbox.tokenRequestCount(grantType: "authorization_code") == 0, "no code was exchanged")
       #expect(
         !FileManager.default.fileExists(
@@ -145,16 +146,7 @@ import Testing
       defer { close(socket) }
       var held: UInt16?
       for port in LoopbackListener.defaultPorts where held == nil {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-          $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-          }
-        }
-        if bound == 0 { held = port }
+        if Self.withLoopbackAddress(port: port, { bind(socket, $0, $1) }) == 0 { held = port }
       }
       let busy = try #require(held)
       #expect(listen(socket, 1) == 0)
@@ -209,6 +201,83 @@ import Testing
       let unknown = try await world.error("login", ["loginId": "not-a-login"])
       #expect(unknown["data"]?["errors"]?.arrayValue?.first?["path"] == "/loginId")
     }
+  }
+
+  /// Any local process can reach the login's port. A forged redirect (a wrong state, or the right one under another
+  /// `Host`) and a flood of idle connections before the browser's redirect leave the login waiting, and the browser's
+  /// redirect still completes it.
+  @Test func forgedRedirectsAndAFloodOfConnectionsCannotAbortALogin() async throws {
+    try await SandboxedServer.with { world in
+      let pending = try await world.result(
+        "login",
+        ["profile": "needs-login", "openBrowser": false, "waitSeconds": 0]
+      )
+      let loginId = try #require(pending["loginId"]?.stringValue)
+      let url = try #require(pending["authorizationUrl"]?.stringValue.flatMap(URL.init(string:)))
+      let query = URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? []
+      let redirect = try #require(query.first { $0.name == "redirect_uri" }?.value.flatMap(URL.init(string:)))
+      let port = try #require(redirect.port.map(UInt16.init))
+      let state = try #require(query.first { $0.name == "state" }?.value)
+      let forged = [
+        "GET /?code=forged&state=forged HTTP/1.1\r\nHost: localhost:\(port)\r\n\r\n",
+        "GET /?code=forged HTTP/1.1\r\nHost: localhost:\(port)\r\n\r\n",
+        "GET /?code=forged&state=\(state) HTTP/1.1\r\nHost: rebound.example:\(port)\r\n\r\n",
+      ]
+      for request in forged {
+        let response = await Self.onThread { Self.exchange(request, port: port) }
+        #expect(response.hasPrefix("HTTP/1.1 400 "), "\(request)")
+      }
+      let idle = await Self.onThread { (0..<100).compactMap { _ in Self.connected(port: port) } }
+      defer { idle.forEach { close($0) } }
+      let (_, response) = try await URLSession.shared.data(from: url)
+      #expect((response as? HTTPURLResponse)?.statusCode == 200)
+      let done = try await world.result("login", ["loginId": .string(loginId), "waitSeconds": 30])
+      #expect(done["status"] == "complete")
+      #expect(world.sandbox.tokenRequestCount(grantType: "authorization_code") == 1, "only the real code was exchanged")
+    }
+  }
+
+  static func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+      Thread { continuation.resume(returning: body()) }.start()
+    }
+  }
+
+  /// A blocking connection to 127.0.0.1:`port` with 10 s receive and send timeouts; `nil` when it failed.
+  static func connected(port: UInt16) -> Int32? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+    _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    guard Self.withLoopbackAddress(port: port, { connect(fd, $0, $1) }) == 0 else {
+      close(fd)
+      return nil
+    }
+    return fd
+  }
+
+  /// Calls `body` with the address 127.0.0.1:`port` and its length.
+  static func withLoopbackAddress<T>(port: UInt16, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(port).bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+  }
+
+  /// Sends `request` on a new connection and reads until the server closes it.
+  static func exchange(_ request: String, port: UInt16) -> String {
+    guard let fd = connected(port: port) else { return "" }
+    defer { close(fd) }
+    _ = Array(request.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    var response: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while case let count = buffer.withUnsafeMutableBytes({ recv(fd, $0.baseAddress, $0.count, 0) }), count > 0 {
+      response += buffer[..<count]
+    }
+    return String(decoding: response, as: UTF8.self)
   }
 
   @Test func aPendingAnswerWaitsForTheAuthorizationURL() async throws {

@@ -9,6 +9,28 @@ import Testing
 /// How methods meet the profile they run as when the config file says something new: a host that must not get a
 /// credential, a token rotated under a running service.
 @Suite(.timeLimit(.minutes(1))) struct ProfileChangesTests {
+  /// Profile names compare byte for byte, as the CLI's Go strings do: `café` precomposed and `café` decomposed are two
+  /// profiles, and a login to one leaves the other's section as it was.
+  @Test func canonicallyEquivalentNamesAreTwoProfiles() async throws {
+    try await SandboxedServer.with { world in
+      let composed = "caf\u{E9}"
+      let decomposed = "cafe\u{301}"
+      let path = world.home.configFile.path
+      try await ConfigEditor.edit(path) { document throws(INIEditError) in
+        try document.set("host", to: "https://composed.example", in: composed)
+        try document.set("token", to: "dapi-composed", in: composed)
+      }
+      let host = world.sandbox.baseURL.absoluteString
+      let result = try await world.result("login", ["profile": .string(decomposed), "host": .string(host)])
+      #expect(result["status"] == "complete")
+      let config = try ConfigFile(path: path, bytes: try #require(FileManager.default.contents(atPath: path)))
+      #expect(config.profileNames.map { Array($0.utf8) }.contains(Array(composed.utf8)))
+      #expect(config.profileNames.map { Array($0.utf8) }.contains(Array(decomposed.utf8)))
+      let text = try String(contentsOf: world.home.configFile, encoding: .utf8)
+      #expect(text.contains("host = https://composed.example\ntoken = dapi-composed\n"), "untouched")
+    }
+  }
+
   @Test func aPlainHTTPHostOtherThanThisMachineIsRefusedBeforeAnyRequest() async throws {
     try await SandboxedServer.with { world in
       let path = world.home.configFile.path

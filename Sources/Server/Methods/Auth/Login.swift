@@ -105,6 +105,9 @@ enum Login: RPCMethod {
         ])
       case .accountIdRequired:
         throw RPCError.invalidParams([(path: "/accountId", message: "is required for an account console host")])
+      case .unrepresentableProfileName(let reason):
+        // A named profile was checked with the params; this is the default profile's name.
+        throw RPCError.invalidParams([(path: "/profile", message: "is required: the default profile's name \(reason)")])
       }
     }
   }

@@ -67,15 +67,16 @@ enum ListProfiles: RPCMethod {
     guard params.validate == true else { return list }
     let checks = await validate(profiles.compactMap(\.name), call)
     for index in list.profiles.indices {
-      guard let check = checks[list.profiles[index].name] else { continue }
+      guard let check = checks[ProfileName.Key(list.profiles[index].name)] else { continue }
       list.profiles[index].valid = check == nil
       list.profiles[index].error = check?.jsonValue
     }
     return list
   }
 
-  /// Checks every profile concurrently; `nil` means valid. Progress reports each as it finishes.
-  static func validate(_ names: [String], _ call: MethodCall) async -> [String: RPCError?] {
+  /// Checks every profile concurrently; `nil` means valid. Progress reports each as it finishes. Keyed by the
+  /// names' bytes, as profiles are told apart.
+  static func validate(_ names: [String], _ call: MethodCall) async -> [ProfileName.Key: RPCError?] {
     let services = call.services
     return await withTaskGroup(of: (String, RPCError?).self) { group in
       for name in names {
@@ -90,9 +91,9 @@ enum ListProfiles: RPCMethod {
           }
         }
       }
-      var results: [String: RPCError?] = [:]
+      var results: [ProfileName.Key: RPCError?] = [:]
       for await (name, error) in group {
-        results[name] = error
+        results[ProfileName.Key(name)] = error
         call.request.reportProgress(
           Double(results.count),
           total: Double(names.count),
@@ -105,7 +106,7 @@ enum ListProfiles: RPCMethod {
 
   static func result(
     _ config: ConfigFile?,
-    _ tokens: [String: OAuthTokenStore.Entry],
+    _ tokens: [ProfileName.Key: OAuthTokenStore.Entry],
     services: Services
   ) -> ProfileList {
     let defaultName = services.resolver.defaultProfileName(in: config)
@@ -113,7 +114,11 @@ enum ListProfiles: RPCMethod {
       configFile: services.config.path,
       defaultProfile: defaultName,
       profiles: (config?.profiles ?? []).map {
-        summary($0, isDefault: $0.name == defaultName, token: $0.name.flatMap { tokens[$0] })
+        summary(
+          $0,
+          isDefault: $0.name.map { Array($0.utf8) } == defaultName.map { Array($0.utf8) },
+          token: $0.name.flatMap { tokens[ProfileName.Key($0)] }
+        )
       }
     )
   }
