@@ -21,6 +21,10 @@ package struct SandboxedServer: Sendable {
   package let home: SandboxHome
   package let server: InProcessServer
   package var sandbox: DatabricksSandbox { home.sandbox }
+  /// The ports tests' logins listen on: a thousand, where the CLI's 21 (8020…8040) run out when many tests log in
+  /// at once (the sandbox accepts a redirect to any loopback port unless a test narrows it).
+  package static let loginPorts: ClosedRange<UInt16> = 20_000...20_999
+
   /// Every call gets its own id: responses are matched by id, and an id may be reused only once answered.
   private let nextID = Locked<Int64>(1)
 
@@ -32,7 +36,7 @@ package struct SandboxedServer: Sendable {
     requestTimeoutSeconds: Int = 2,
     maxBodyBytes: Int = RESTClient.maxBodyBytes,
     retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4, budgetSeconds: 15, initialBackoffSeconds: 0.05),
-    loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts,
+    loginPorts: ClosedRange<UInt16> = SandboxedServer.loginPorts,
     mcpLoginWaitSeconds: Double? = nil
   ) throws {
     home = try SandboxHome(configuration: configuration)
@@ -77,6 +81,7 @@ package struct SandboxedServer: Sendable {
   }
 
   package func close() async {
+    await server.services.logins.cancelAll()
     await home.close()
   }
 
@@ -86,7 +91,7 @@ package struct SandboxedServer: Sendable {
     mcpAllowSecrets: Bool = false,
     environment: [String: String] = [:],
     keyring: any Keyring = InProcessServer.noKeyring,
-    loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts,
+    loginPorts: ClosedRange<UInt16> = SandboxedServer.loginPorts,
     mcpLoginWaitSeconds: Double? = nil,
     _ body: (SandboxedServer) async throws -> Void
   ) async throws {

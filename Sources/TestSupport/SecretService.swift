@@ -195,7 +195,8 @@ package final class SecretService: Sendable {
   }
 
   private func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {
-    let deadline = Date(timeIntervalSinceNow: 10)
+    // A bound against hanging, not a measure: a daemon on a loaded machine can take many seconds to answer.
+    let deadline = Date(timeIntervalSinceNow: 30)
     while Date() < deadline {
       if try await condition() { return }
       try await Task.sleep(nanoseconds: 20_000_000)

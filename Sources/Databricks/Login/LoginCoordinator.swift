@@ -106,6 +106,12 @@ package actor LoginCoordinator {
     return flow
   }
 
+  /// Cancels every running flow, which closes its loopback listener: a service being torn down (a test's) leaves no
+  /// login port held until the flows' own timeouts.
+  package func cancelAll() {
+    for entry in entries.values where entry.finishedAt == nil { entry.flow.task.cancel() }
+  }
+
   /// The flow with this id: running, or finished and still remembered.
   package func flow(id: String) -> Flow? {
     forgetOldFlows()
