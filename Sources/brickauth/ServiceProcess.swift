@@ -18,43 +18,16 @@ import Server
 /// main thread in ``run(_:)`` is fine because requests run on the cooperative pool, not on it.
 enum ServiceProcess {
   static func run(_ options: CommandLineOptions) -> Int32 {
-    // Before any thread starts: it changes the environment for a moment.
-    URLSessionStorage.keepOutOfHome()
-    // A write to a closed pipe must fail with EPIPE (and end the session), not kill the process.
-    signal(SIGPIPE, SIG_IGN)
+    guard let working = WorkingEnvironment.start(options) else { return 1 }
     // Protocol output goes to a private copy of stdout; fd 1 becomes stderr, so a stray print() can never
     // corrupt the stream.
     let protocolOutput = dup(STDOUT_FILENO)
     dup2(STDERR_FILENO, STDOUT_FILENO)
 
-    var environment = ProcessInfo.processInfo.environment
-    var sandbox: SandboxHome?
-    if options.sandbox {
-      do {
-        let session = try SandboxHome()
-        environment = session.environment(replacing: environment)
-        sandbox = session
-        StderrLog.emit(
-          """
-          brickauth: sandbox workspace at \(session.sandbox.baseURL.absoluteString) (emulated, on this machine)
-          brickauth: sandbox home \(session.directory.path), config \(session.configFile.path)
-          brickauth: sandbox profiles: admin (workspace admin, the default), user (not an admin), needs-login (OAuth)
-          """
-        )
-      } catch {
-        StderrLog.emit("brickauth: cannot start the sandbox: \(type(of: error))")
-        return 1
-      }
-    }
+    working.announceSandbox(always: true)
     // The home is throwaway; the sandbox's threads end with the process.
-    defer { if let directory = sandbox?.directory { try? FileManager.default.removeItem(at: directory) } }
-    let services = Services(
-      environment: environment,
-      testMethods: options.testMethods,
-      mcpAllowSecrets: options.mcpAllowSecrets,
-      // In the sandbox nobody is at a browser: follow the authorization URL; the sandbox consents by itself.
-      browser: options.sandbox ? .followRedirects : .system
-    )
+    defer { working.removeSandboxHome() }
+    let services = working.services(options)
     let connectionBox = Locked<Connection?>(nil)
     let writer = StdioWriter(fd: protocolOutput) { _ in
       connectionBox.withLock { $0 }?.outputFailed()

@@ -3,7 +3,8 @@ import Foundation
 import JSONRPC
 import Server
 
-// brickauth: a Databricks credential service speaking line-delimited JSON-RPC 2.0 on stdin/stdout.
+// brickauth: a Databricks credential service speaking line-delimited JSON-RPC 2.0 on stdin/stdout, and the
+// `token` and `exec` subcommands for shells and other tools.
 
 let options: CommandLineOptions
 do {
@@ -22,4 +23,27 @@ if options.showVersion {
   exit(0)
 }
 StderrLog.threshold = options.logLevel
-exit(ServiceProcess.run(options))
+guard let subcommand = options.subcommand else { exit(ServiceProcess.run(options)) }
+
+/// Stands in for brickauth's metadata-service endpoint, which `exec` hands its command, until that endpoint exists.
+func execNeedsTheMetadataServiceEndpoint(_ profile: String?) async throws -> [String: String] {
+  throw CommandFailure(message: "exec needs the metadata-service endpoint, which this build does not have")
+}
+
+guard let working = WorkingEnvironment.start(options) else { exit(1) }
+working.announceSandbox(always: false)
+let services = working.services(options)
+let status: Int32
+switch subcommand {
+case .token(let token):
+  status = await TokenCommand.run(token, services: services)
+case .exec(let exec):
+  status = await ExecCommand.run(
+    exec,
+    // The command runs in the user's own environment, even with --sandbox (whose throwaway home is brickauth's).
+    environment: ProcessInfo.processInfo.environment,
+    serve: options.testMethods ? ExecCommand.testEnvironment(services: services) : execNeedsTheMetadataServiceEndpoint
+  )
+}
+working.removeSandboxHome()
+exit(status)

@@ -21,4 +21,25 @@ enum ChildEnvironment {
         && !(name.hasPrefix("DATABRICKS_") && ["_TOKEN", "_SECRET", "_PASSWORD"].contains { name.hasSuffix($0) })
     }
   }
+
+  /// The variables, other than the secrets themselves, that make a Databricks SDK choose a credential: the Python
+  /// SDK's `Config` attributes that carry an `auth` kind (`DATABRICKS_CLIENT_ID`, `DATABRICKS_USERNAME`,
+  /// `DATABRICKS_OIDC_TOKEN_ENV`, `DATABRICKS_OIDC_TOKEN_FILE`, `DATABRICKS_GOOGLE_SERVICE_ACCOUNT`,
+  /// `DATABRICKS_AZURE_RESOURCE_ID`, `ARM_USE_MSI`, `ARM_CLIENT_ID`, `ARM_TENANT_ID`), the explicit choice
+  /// `DATABRICKS_AUTH_TYPE`, and `DATABRICKS_CONFIG_PROFILE`, which names a profile whose credential the SDK would
+  /// load from the config file.
+  ///
+  /// `DATABRICKS_CONFIG_FILE` is not among them: once `DATABRICKS_HOST` is set and no profile is named, the SDKs do
+  /// not read the config file for a credential, and a tool in the command may still use the file for other profiles.
+  static let credentialChoices: Set<String> = [
+    "DATABRICKS_CLIENT_ID", "DATABRICKS_USERNAME", "DATABRICKS_CONFIG_PROFILE", "DATABRICKS_AUTH_TYPE",
+    "DATABRICKS_OIDC_TOKEN_ENV", "DATABRICKS_OIDC_TOKEN_FILE", "DATABRICKS_GOOGLE_SERVICE_ACCOUNT",
+    "DATABRICKS_AZURE_RESOURCE_ID", "ARM_USE_MSI", "ARM_CLIENT_ID", "ARM_TENANT_ID",
+  ]
+
+  /// `environment` with no credential and nothing that chooses one (``credentialChoices``), for a command that is to
+  /// use only the credential brickauth hands it.
+  static func withoutCredentialChoices(_ environment: [String: String]) -> [String: String] {
+    withoutSecrets(environment).filter { name, _ in !credentialChoices.contains(name) }
+  }
 }

@@ -25,15 +25,21 @@ enum ProcessSpawn {
     case null
     /// The program's stdin, stdout and stderr are these descriptors (ends of pipes the caller made).
     case pipes(stdin: Int32, stdout: Int32, stderr: Int32)
+    /// The program shares brickauth's own stdin, stdout and stderr (a command run in brickauth's place).
+    case inherited
   }
 
   /// Starts `arguments[0]` (a path, or a name looked up on `PATH`) with the rest as its arguments.
   ///
-  /// - Parameter newSession: put the program in a session of its own (or, where glibc cannot, a process group), so
-  ///   signals aimed at brickauth's group do not reach it.
+  /// - Parameters:
+  ///   - added: variables set after the credentials were taken out of `environment`: only for what brickauth hands
+  ///     the program on purpose (the way to its metadata-service endpoint, whose URL counts as a credential).
+  ///   - newSession: put the program in a session of its own (or, where glibc cannot, a process group), so signals
+  ///     aimed at brickauth's group do not reach it.
   static func spawn(
     _ arguments: [String],
     environment: [String: String],
+    adding added: [String: String] = [:],
     descriptors: Descriptors,
     newSession: Bool
   ) -> Result<pid_t, Failure> {
@@ -64,6 +70,8 @@ enum ProcessSpawn {
       posix_spawn_file_actions_adddup2(&actions, stdin, 0)
       posix_spawn_file_actions_adddup2(&actions, stdout, 1)
       posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+    case .inherited:
+      break
     }
 
     var mask = sigset_t()
@@ -79,7 +87,8 @@ enum ProcessSpawn {
     posix_spawnattr_setflags(&attributes, Int16(flags))
 
     let argv = arguments.map { strdup($0) } + [nil]
-    let envp = ChildEnvironment.withoutSecrets(environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+    let variables = ChildEnvironment.withoutSecrets(environment).merging(added) { _, new in new }
+    let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer { (argv + envp).forEach { free($0) } }
     var pid: pid_t = 0
     let code = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)

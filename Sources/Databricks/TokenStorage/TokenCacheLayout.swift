@@ -44,6 +44,14 @@ enum TokenCacheLayout {
     return escapeHTML(output)
   }
 
+  /// One token entry on its own, as `json.MarshalIndent(token, "", "  ")` writes an `oauth2.Token` (what
+  /// `databricks auth token` prints).
+  static func entryBytes(_ token: [String: JSONValue]) -> [UInt8] {
+    var output: [UInt8] = []
+    write(.object(token), shape: entry, depth: 0, into: &output)
+    return escapeHTML(output)
+  }
+
   private static func write(_ value: JSONValue, shape: Shape, depth: Int, into output: inout [UInt8]) {
     guard case .object(let object) = value, !object.isEmpty else {
       writeValue(value, depth: depth, into: &output)
