@@ -75,10 +75,25 @@ package struct OAuthClient: Sendable {
     return Endpoints(authorization: authorization, token: token)
   }
 
-  /// Whether `url` is absolute and on `host` itself or an account console host, with a scheme requests may use.
+  /// Whether `url` is absolute, with a scheme requests may use, and on `host` itself or on the account console host
+  /// of `host`'s own cloud: `accounts.<domain>` or `accounts-dod.<domain>` where `<domain>` is a parent domain of
+  /// `host` (`accounts.cloud.databricks.com` for `dbc-1.cloud.databricks.com`, `accounts.azuredatabricks.net` for
+  /// `adb-1.2.azuredatabricks.net`), as real discovery documents name them. A bare `accounts.` prefix is not
+  /// enough: `accounts.evil.example` would then receive codes, verifiers and refresh tokens. On this machine (the
+  /// sandbox, tests) an account host must also be on `host`'s port.
   package static func isEndpoint(_ url: String, trustedFor host: DatabricksHost) -> Bool {
     guard url.contains("://"), let endpoint = DatabricksHost(url), endpoint.isAllowedForRequests else { return false }
-    return endpoint.url.lowercased() == host.url.lowercased() || endpoint.isAccountsHost
+    if endpoint.url.lowercased() == host.url.lowercased() { return true }
+    guard endpoint.isAccountsHost, let accounts = URLComponents(string: endpoint.url),
+      let workspace = URLComponents(string: host.url), let accountsName = accounts.host?.lowercased(),
+      let workspaceName = workspace.host?.lowercased()
+    else { return false }
+    if endpoint.isLoopback || host.isLoopback {
+      return endpoint.isLoopback && host.isLoopback && accounts.port == workspace.port
+    }
+    guard accounts.port == workspace.port, let dot = accountsName.firstIndex(of: ".") else { return false }
+    let domain = accountsName[accountsName.index(after: dot)...]
+    return domain.contains(".") && (workspaceName == domain || workspaceName.hasSuffix("." + domain))
   }
 
   /// The host's metadata; none when it cannot be had (older hosts do not serve it: the SDKs carry on without it).

@@ -130,10 +130,23 @@ import Testing
     #expect(OAuthClient.isEndpoint("https://adb-1.azuredatabricks.net/oidc/v1/token", trustedFor: host))
     #expect(OAuthClient.isEndpoint("https://ADB-1.azuredatabricks.net/oidc/v1/token", trustedFor: host))
     #expect(OAuthClient.isEndpoint("https://accounts.azuredatabricks.net/oidc/accounts/a/v1/token", trustedFor: host))
-    #expect(OAuthClient.isEndpoint("https://accounts-dod.cloud.databricks.us/oidc/v1/token", trustedFor: host))
+    let dod = try #require(DatabricksHost("https://dbc-1.cloud.databricks.mil"))
+    #expect(OAuthClient.isEndpoint("https://accounts-dod.cloud.databricks.mil/oidc/v1/token", trustedFor: dod))
     #expect(!OAuthClient.isEndpoint("http://adb-1.azuredatabricks.net/oidc/v1/token", trustedFor: host))
     #expect(!OAuthClient.isEndpoint("https://adb-1.azuredatabricks.net:8443/oidc/v1/token", trustedFor: host))
     #expect(!OAuthClient.isEndpoint("https://evil.example/oidc/v1/token", trustedFor: host))
+  }
+
+  /// An `accounts.` prefix alone is no account console: it must be the one of the workspace's own cloud domain.
+  @Test func anAccountsNameOnAnotherDomainIsNoAccountConsole() throws {
+    let host = try #require(DatabricksHost("https://adb-1.azuredatabricks.net"))
+    #expect(!OAuthClient.isEndpoint("https://accounts.evil.example/oidc/v1/token", trustedFor: host))
+    #expect(!OAuthClient.isEndpoint("https://accounts.net/oidc/v1/token", trustedFor: host))
+    #expect(!OAuthClient.isEndpoint("https://accounts-dod.cloud.databricks.us/oidc/v1/token", trustedFor: host))
+    #expect(!OAuthClient.isEndpoint("https://accounts.azuredatabricks.net:8443/oidc/v1/token", trustedFor: host))
+    let local = try #require(DatabricksHost("http://127.0.0.1:4000"))
+    #expect(OAuthClient.isEndpoint("http://accounts.localhost:4000/oidc/v1/token", trustedFor: local))
+    #expect(!OAuthClient.isEndpoint("http://accounts.localhost:4001/oidc/v1/token", trustedFor: local))
   }
 
   @Test func hostMetadataNamingAnotherHostSendsNothingThere() async throws {
