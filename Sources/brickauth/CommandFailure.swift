@@ -1,3 +1,4 @@
+import Basics
 import Databricks
 import JSONRPC
 import Server
@@ -23,6 +24,7 @@ struct CommandFailure: Error {
     default:
       message = RPCError(error).message
     }
-    return "brickauth: " + message.split(whereSeparator: \.isNewline).joined(separator: " ")
+    // Redacted here as `RPCError.jsonValue` redacts what goes on the wire: stderr is output too.
+    return "brickauth: " + SecretScrubber.redact(message).split(whereSeparator: \.isNewline).joined(separator: " ")
   }
 }

@@ -20,7 +20,8 @@ package struct DatabricksErrorBody: Sendable, Equatable {
     self.errorCodeIsInteger = errorCodeIsInteger
   }
 
-  /// Parses `body`; messages are scrubbed of anything credential-shaped and bounded in length.
+  /// Parses `body`; messages are scrubbed of anything credential-shaped and bounded in length, error codes of
+  /// every secret sent and anything credential-shaped.
   package init(parsing body: [UInt8], status: Int) {
     if let object = try? JSONParser.parse(body[...]).objectValue {
       switch object["error_code"] {
@@ -54,5 +55,8 @@ package struct DatabricksErrorBody: Sendable, Equatable {
     }
     message = message.map { SecretScrubber.scrub($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     if message?.isEmpty == true { message = nil }
+    // A server may echo the request into `error` as well: redact it now, while the secrets sent are certainly
+    // still remembered, not only when an answer is written (which may be minutes later).
+    errorCode = errorCode.map { SecretScrubber.redact($0) }
   }
 }

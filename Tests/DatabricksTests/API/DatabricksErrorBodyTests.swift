@@ -1,3 +1,4 @@
+import Basics
 import Databricks
 import Testing
 
@@ -10,6 +11,21 @@ import Testing
     #expect(
       body(#"{"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Token with ID x does not exist.","details":[]}"#)
         == DatabricksErrorBody(errorCode: "RESOURCE_DOES_NOT_EXIST", message: "Token with ID x does not exist.")
+    )
+  }
+
+  /// A server that echoes the request into `error` gets its code redacted as it is parsed, while the secret sent is
+  /// certainly still remembered (an answer may be written much later, after many other secrets were sent).
+  @Test func redactsASecretEchoedIntoTheErrorCode() {
+    let refreshToken = "rt-echoed-\(UInt64.random(in: 1...UInt64.max))-secret"
+    SecretScrubber.remember([refreshToken])
+    let parsed = body(#"{"error":"invalid_grant \#(refreshToken)","error_description":"no"}"#)
+    #expect(parsed.errorCode?.contains(refreshToken) == false)
+    #expect(parsed.errorCode?.hasPrefix("invalid_grant") == true)
+    #expect(
+      body(#"{"error_code":"Bearer dapi0123456789abcdef0123456789abcdef","message":"x"}"#).errorCode?.contains(
+        "dapi0123"
+      ) == false
     )
   }
 
