@@ -54,6 +54,9 @@ package enum ForegroundProcess {
     guard let executable = arguments.first, !executable.isEmpty else {
       return .failure(LaunchFailure(executable: "", code: ENOENT))
     }
+    // A parent that left SIGCHLD ignored would have the kernel reap the command itself, and its status be lost.
+    let previousChildHandler = signal(SIGCHLD, SIG_DFL)
+    defer { signal(SIGCHLD, previousChildHandler) }
     let state = Locked(CommandState.starting(pending: []))
     var sources: [any DispatchSourceSignal] = []
     var restoreHandlers: [() -> Void] = []
