@@ -4,7 +4,10 @@ import Basics
 /// `databricks-cli` app accepts.
 ///
 /// Written here rather than borrowed from the client under test: a mistake in how the client makes its challenge
-/// must fail against an independent check, not pass against the same mistake.
+/// must fail against an independent check, not pass against the same mistake. What could differ (the method, the
+/// verifier's alphabet and length, how they are compared) is the sandbox's own; the SHA-256 and base64url it shares
+/// with the client through `Basics` are pinned by the RFC 7636 Appendix B example here and NIST's vectors there, so
+/// a bug in them fails a test instead of passing on both sides.
 ///
 /// ```swift
 /// PKCEVerifier.challenge(for: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")
