@@ -185,6 +185,7 @@ let package = Package(
         "Databricks",
         "JSON",
         "JSONRPC",
+        "LoopbackHTTP",
       ],
       resources: [
         .embedInCode("Resources/openrpc.json")

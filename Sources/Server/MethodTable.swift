@@ -17,9 +17,11 @@ package enum MethodTable {
     Ping.self,
     RevokeToken.self,
     RPCDiscover.self,
+    ServeCredentials.self,
     ServerDiscover.self,
     SetMaxLifetime.self,
     SetTokensEnabled.self,
+    StopServingCredentials.self,
     ToolsCall.self,
     ToolsList.self,
   ]

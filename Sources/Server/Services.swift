@@ -25,6 +25,8 @@ package final class Services: Sendable {
   package let tokenPages: TokenPageSnapshots
   /// OAuth logins in progress.
   package let logins: LoginCoordinator
+  /// The local token endpoint other Databricks tools use; it listens only once a profile is first served.
+  package let metadataService: MetadataService
   /// How the user is shown an authorization URL: the browser, or (sandbox) a client that follows it.
   package let browser: Browser
   package let loginPorts: ClosedRange<UInt16>
@@ -82,6 +84,7 @@ package final class Services: Sendable {
     credentials = CredentialManager(config: config, tokens: tokens, resolver: resolver, client: self.client, now: now)
     tokenPages = TokenPageSnapshots(now: now)
     logins = LoginCoordinator(now: now)
+    metadataService = MetadataService(config: config, resolver: resolver, credentials: credentials, now: now)
   }
 }
 
