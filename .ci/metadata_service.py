@@ -135,6 +135,33 @@ def main(binary):
     stderr = "\n".join(brickauth.stderr_lines)
     secrets = [url.rsplit("/", 1)[-1] for url in urls]
     check("no served URL reached stderr", not any(secret in stderr for secret in secrets))
+
+    # `brickauth exec`: the SDK inside the command finds everything in its environment (no arguments at all), and
+    # the environment holds no token.
+    program = (
+        "import os, sys\n"
+        "from databricks.sdk import WorkspaceClient\n"
+        "w = WorkspaceClient()\n"
+        "print(w.config.auth_type, len(list(w.tokens.list())))\n"
+        "leaked = [k for k, v in os.environ.items() if v.startswith('dapi') or v.startswith('eyJ')]\n"
+        "print('leaked', leaked)\n"
+    )
+    run = subprocess.run(
+        [binary, "--sandbox", "exec", "--profile", "admin", "--", sys.executable, "-c", program],
+        capture_output=True, text=True, timeout=60, env=dict(os.environ),
+    )
+    lines = run.stdout.splitlines()
+    check("exec: the SDK signs in from the environment alone", run.returncode == 0 and bool(lines)
+          and lines[0].startswith("metadata-service ") and int(lines[0].split()[1]) > 0,
+          f"status {run.returncode}, stdout {run.stdout[:200]!r}, stderr {run.stderr[:300]!r}")
+    check("exec: no token in the command's environment", "leaked []" in lines, run.stdout[:300])
+    needs = subprocess.run(
+        [binary, "--sandbox", "exec", "--profile", "needs-login", "--", sys.executable, "-c", "print('started')"],
+        capture_output=True, text=True, timeout=60, env=dict(os.environ),
+    )
+    check("exec: a profile that needs login fails before the command starts",
+          needs.returncode != 0 and "started" not in needs.stdout and len(needs.stderr.strip().splitlines()) == 1,
+          f"status {needs.returncode}, stdout {needs.stdout!r}, stderr {needs.stderr!r}")
     print(f"{'all passed' if not failures else str(len(failures)) + ' failed'}", flush=True)
     return 1 if failures else 0
 

@@ -38,17 +38,13 @@ enum ExecCommand {
     }
   }
 
-  /// For `--test-methods` only: checks that the profile has a usable credential, as serving it would, and hands the
-  /// command fixed stand-in variables (an endpoint address on which nothing listens), so the runner can be tested
-  /// end to end before brickauth serves a metadata-service endpoint.
-  static func testEnvironment(services: Services) -> (String?) async throws -> [String: String] {
+  /// Serves `profile` on this process's metadata-service endpoint and answers the variables that point the command
+  /// at it. The credential is resolved first, so a profile that needs a sign-in fails before the command starts
+  /// (serving alone would start, and every request would then be refused).
+  static func served(by services: Services) -> (String?) async throws -> [String: String] {
     { profile in
-      let credential = try await services.credentials.credential(for: profile)
-      return [
-        "DATABRICKS_HOST": credential.host.url,
-        "DATABRICKS_AUTH_TYPE": "metadata-service",
-        "DATABRICKS_METADATA_SERVICE_URL": "http://127.0.0.1:9/brickauth-test-methods",
-      ]
+      _ = try await services.credentials.credential(for: profile)
+      return try await services.metadataService.serve(profile: profile).env
     }
   }
 }

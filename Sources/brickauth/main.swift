@@ -25,11 +25,6 @@ if options.showVersion {
 StderrLog.threshold = options.logLevel
 guard let subcommand = options.subcommand else { exit(ServiceProcess.run(options)) }
 
-/// Stands in for brickauth's metadata-service endpoint, which `exec` hands its command, until that endpoint exists.
-func execNeedsTheMetadataServiceEndpoint(_ profile: String?) async throws -> [String: String] {
-  throw CommandFailure(message: "exec needs the metadata-service endpoint, which this build does not have")
-}
-
 guard let working = WorkingEnvironment.start(options) else { exit(1) }
 working.announceSandbox(always: false)
 let services = working.services(options)
@@ -42,7 +37,7 @@ case .exec(let exec):
     exec,
     // The command runs in the user's own environment, even with --sandbox (whose throwaway home is brickauth's).
     environment: ProcessInfo.processInfo.environment,
-    serve: options.testMethods ? ExecCommand.testEnvironment(services: services) : execNeedsTheMetadataServiceEndpoint
+    serve: ExecCommand.served(by: services)
   )
 }
 working.removeSandboxHome()
