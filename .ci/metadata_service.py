@@ -16,6 +16,8 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
+import urllib.request
 
 # Before the SDK is imported: nothing of the developer's environment may steer it.
 for _name in list(os.environ):
@@ -43,12 +45,16 @@ class Brickauth:
         )
         self.stderr_lines = []
         self.sandbox_url = None
+        self.home = None
+        self.config = None
         self.next_id = 1
         ready = threading.Event()
 
         def drain():
             for line in self.process.stderr:
                 self.stderr_lines.append(line.rstrip("\n"))
+                if match := re.search(r"sandbox home (\S+), config (\S+)", line):
+                    self.home, self.config = match.group(1), match.group(2)
                 if match := re.search(r"sandbox workspace at (http://\S+)", line):
                     self.sandbox_url = match.group(1)
                     ready.set()
@@ -82,6 +88,73 @@ class Brickauth:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(EXIT_TIMEOUT_S)
+
+
+# One process of the refresh check: THREADS threads each sign in through the metadata-service endpoint the
+# environment (or the arguments) names, at the same moment, and print a digest of the token they got.
+WORKER = """
+import hashlib, os, sys, threading, time
+from databricks.sdk import WorkspaceClient
+from databricks.sdk.config import Config
+start, url, host = float(sys.argv[1]), sys.argv[2], sys.argv[3]
+digests, lock = [], threading.Lock()
+def work():
+    time.sleep(max(0, start - time.time()))
+    config = Config(host=host, auth_type="metadata-service", metadata_service_url=url) if url else Config()
+    w = WorkspaceClient(config=config)
+    w.current_user.me()
+    token = w.config.authenticate()["Authorization"]
+    with lock:
+        digests.append(hashlib.sha256(token.encode()).hexdigest()[:16])
+threads = [threading.Thread(target=work) for _ in range(4)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(" ".join(digests))
+"""
+
+
+def refresh_once_for_everyone(binary, brickauth, check):
+    """Eight Python processes on one endpoint and four `brickauth exec` processes (other brickauth processes, on the
+    same token cache), four threads each, all asking at once for an OAuth token about to expire: one refresh."""
+    def control(path, body=None):
+        request = urllib.request.Request(
+            brickauth.sandbox_url + path, method="POST" if body is not None else "GET",
+            data=json.dumps(body).encode() if body is not None else None,
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.load(answer)
+
+    control("/__sandbox/oauth-settings", {"accessTokenLifetimeSeconds": 120})
+    login = brickauth.call("login", {"profile": "needs-login"})
+    check("refresh: a login whose token expires within 5 minutes", login.get("status") == "complete", str(login)[:200])
+    control("/__sandbox/oauth-settings", {"accessTokenLifetimeSeconds": 3600})
+    served = brickauth.call("serveCredentials", {"profile": "needs-login"})
+    before = control("/__sandbox/calls")["calls"].get("POST /oidc/v1/token", 0)
+    start = time.time() + 3
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DATABRICKS_")}
+    exec_environment = dict(environment, HOME=brickauth.home, DATABRICKS_CONFIG_FILE=brickauth.config)
+    workers = [
+        subprocess.Popen([sys.executable, "-c", WORKER, str(start), served["url"], served["host"]],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
+        for _ in range(8)
+    ] + [
+        subprocess.Popen([binary, "exec", "--profile", "needs-login", "--", sys.executable, "-c", WORKER, str(start),
+                          "", ""], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=exec_environment)
+        for _ in range(4)
+    ]
+    digests, statuses = [], []
+    for worker in workers:
+        out, err = worker.communicate(timeout=90)
+        statuses.append(worker.returncode)
+        digests += out.split()
+        if worker.returncode != 0:
+            print(err[-600:], file=sys.stderr)
+    refreshes = control("/__sandbox/calls")["calls"].get("POST /oidc/v1/token", 0) - before
+    check("refresh: 12 processes x 4 threads all signed in", statuses == [0] * 12 and len(digests) == 48,
+          f"statuses {statuses}, {len(digests)} tokens")
+    check("refresh: exactly one refresh request for all of them", refreshes == 1, f"{refreshes} token requests")
+    check("refresh: one token for all of them (no refresh token reused)", len(set(digests)) == 1,
+          f"{len(set(digests))} distinct tokens")
 
 
 def client(served):
@@ -130,6 +203,7 @@ def main(binary):
             check("a retired URL no longer works", False, "the call succeeded")
         except Exception:
             check("a retired URL no longer works", True)
+        refresh_once_for_everyone(binary, brickauth, check)
     finally:
         brickauth.stop()
     stderr = "\n".join(brickauth.stderr_lines)

@@ -16,6 +16,7 @@ import LoopbackHTTP
 /// | `DELETE /__sandbox/faults` | ``DatabricksSandbox/clearFaults()`` |
 /// | `GET /__sandbox/calls` | ``DatabricksSandbox/callCounts``: `{"calls": {"GET /api/2.0/token/list": 3}}` |
 /// | `DELETE /__sandbox/calls` | ``DatabricksSandbox/resetCallCounts()`` |
+/// | `POST /__sandbox/oauth-settings` `{"accessTokenLifetimeSeconds"}` | ``DatabricksSandbox/setAccessTokenLifetime(seconds:)``: the lifetime of the access tokens issued from now on |
 /// | `POST /__sandbox/oauth-token` `{"userName", "lifetimeSeconds"?}` | an OAuth access token for a seeded principal, as ``SandboxWorkspace/issueOAuthAccessToken(userName:lifetimeSeconds:)``: `{"access_token", "token_type": "Bearer", "expires_in"}` |
 ///
 /// A `fault` is one of:
@@ -64,6 +65,12 @@ struct SandboxControl: Sendable {
         return .json([:])
       case ("POST", "/__sandbox/oauth-token"):
         return try oauthToken(try Self.object(request.body))
+      case ("POST", "/__sandbox/oauth-settings"):
+        guard let seconds = try Self.integer(try Self.object(request.body), "accessTokenLifetimeSeconds"),
+          (1...86_400 * 365).contains(seconds)
+        else { throw .invalidParameterValue("accessTokenLifetimeSeconds must be an integer from 1 to 31536000") }
+        workspace.setAccessTokenLifetime(seconds: Int(seconds))
+        return .json([:])
       default:
         throw SandboxErrorResponse.endpointNotFound(method: request.method, path: path)
       }

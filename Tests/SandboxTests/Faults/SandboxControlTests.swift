@@ -188,6 +188,26 @@ import Testing
     }
   }
 
+  /// Another process's harness sets how long the access tokens issued from now on live (an OAuth login about to
+  /// expire, then long-lived refreshed tokens), and an unusable lifetime is refused.
+  @Test func oauthSettingsSetTheLifetimeOfAccessTokensIssuedFromNowOn() async throws {
+    try await withSandbox { sandbox, client in
+      let set = try await client.post("/__sandbox/oauth-settings", token: nil, body: ["accessTokenLifetimeSeconds": 90])
+      #expect(set.status == 200)
+      let flow = OAuthFlow(sandbox, client)
+      let reply = try await flow.exchange(try flow.authorizeCode())
+      #expect(reply.json?["expires_in"] == 90)
+      for bad: JSONValue in [0, -5, 1e300, "60", 40_000_000] {
+        let refused = try await client.post(
+          "/__sandbox/oauth-settings",
+          token: nil,
+          body: ["accessTokenLifetimeSeconds": bad]
+        )
+        #expect(refused.status == 400, "\(bad)")
+      }
+    }
+  }
+
   /// A test harness asking for an absurd lifetime gets a token that lives "practically forever", and the sandbox
   /// (in the same process as the service under `--sandbox`) keeps running.
   @Test func anAbsurdOAuthTokenLifetimeIsClampedNotATrap() async throws {
