@@ -108,8 +108,10 @@ package final class RESTSessionDelegate: NSObject, URLSessionDataDelegate, Senda
   package func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
     let overflowed = exchanges.withLock { exchanges -> Bool in
       let id = dataTask.taskIdentifier
-      guard let exchange = exchanges[id], !exchange.tooLarge else { return false }
-      if exchange.body.count + data.count > maxBodyBytes {
+      // Only the flags and the count are read: a copy of the exchange would share the body's storage, and the
+      // append below would then copy the whole body for every chunk.
+      guard let received = exchanges[id]?.body.count, exchanges[id]?.tooLarge == false else { return false }
+      if received + data.count > maxBodyBytes {
         exchanges[id]?.tooLarge = true
         exchanges[id]?.body = Data()
         return true
