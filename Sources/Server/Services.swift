@@ -16,7 +16,7 @@ package final class Services: Sendable {
   /// The OAuth tokens, in the OS keyring or the CLI's token cache file as the storage mode says.
   package let tokens: OAuthTokenStore
   /// `listProfiles`' answer for the current versions of the config and the token cache.
-  let profileList = ResultMemo<ListProfiles.ProfileList>()
+  let profileList = ResultMemo<(list: ListProfiles.ProfileList, encoded: EncodedResult)>()
   /// The one HTTP client (and connection pool) of the process.
   package let client: RESTClient
   /// Each profile's credential, resolved and refreshed once for all requests.

@@ -44,7 +44,7 @@ enum ListProfiles: RPCMethod {
     var expiresAt: String?
   }
 
-  static func handle(_ params: Params, _ call: MethodCall) async throws -> ProfileList {
+  static func handle(_ params: Params, _ call: MethodCall) async throws -> EncodedResult {
     let services = call.services
     let config = try await services.config.snapshot()
     // A broken token cache or keyring must not hide the profiles: their OAuth tokens just show as not cached.
@@ -61,17 +61,19 @@ enum ListProfiles: RPCMethod {
       case .keyring(let generation): [1, generation]
       case nil: [-1]
       }
-    var list = services.profileList.value(for: [config.version] + stamp) {
-      result(config.value, tokens.entries(), services: services)
+    let remembered = try services.profileList.value(for: [config.version] + stamp) {
+      let list = result(config.value, tokens.entries(), services: services)
+      return (list, try EncodedResult(list))
     }
-    guard params.validate == true else { return list }
+    guard params.validate == true else { return remembered.encoded }
+    var list = remembered.list
     let checks = await validate(profiles.compactMap(\.name), call)
     for index in list.profiles.indices {
       guard let check = checks[ProfileName.Key(list.profiles[index].name)] else { continue }
       list.profiles[index].valid = check == nil
       list.profiles[index].error = check?.jsonValue
     }
-    return list
+    return try EncodedResult(list)
   }
 
   /// Checks every profile concurrently; `nil` means valid. Progress reports each as it finishes. Keyed by the
