@@ -142,6 +142,20 @@ for method in ["listProfiles", "ping"] {
   )
 }
 
+// `brickauth token` cold, against `brickauth --version`: the floor of starting any program that links
+// FoundationNetworking (it exits before brickauth's own code runs).
+let tokenRuns = (0..<41).map { _ in spawn([], extraArguments: ["token", "--output", "text"]) }.dropFirst()
+precondition(tokenRuns.allSatisfy { $0.stdoutLines == 1 }, "brickauth token did not print a token")
+let versionRuns = (0..<41).map { _ in spawn([], extraArguments: ["--version"]) }.dropFirst()
+let tokenCold = median(tokenRuns.map(\.seconds)) * 1000
+let versionCold = median(versionRuns.map(\.seconds)) * 1000
+rows.append(
+  (
+    "`brickauth token` cold, a PAT profile (median of 40)", String(format: "%.1f ms", tokenCold),
+    String(format: "≤ 1.5 × `brickauth --version` cold: %.1f ms", 1.5 * versionCold)
+  )
+)
+
 // (b) Pipelined throughput in one warm process.
 for (method, count, goal) in [("ping", 200_000, "≥ 50,000/s"), ("listProfiles", 100_000, "≥ 20,000/s")] {
   let runs = (0..<3).map { _ in spawn(requests(method, count: count)) }
@@ -302,6 +316,94 @@ precondition(created == 100, "only \(created) of 100 createToken calls succeeded
 sandbox.setLatency(seconds: 0)
 rows.append(("100 concurrent `createToken`, 50 ms latency each", String(format: "%.3f s", burstSeconds), "< 0.5 s"))
 live.finish()
+
+// The metadata-service endpoint other tools get their tokens from: throughput from 8 keep-alive clients, the latency
+// of one warm GET, and the serving process's memory under that load.
+func servedURL(_ session: WarmServiceProcess, profile: String) -> (url: String, host: String) {
+  let served = session.call(
+    #"{"jsonrpc":"2.0","id":1,"method":"serveCredentials","params":{"profile":"\#(profile)"}}"#
+  )
+  guard let url = served["result"]?["url"]?.stringValue, let host = served["result"]?["host"]?.stringValue else {
+    preconditionFailure("serveCredentials failed: \(served)")
+  }
+  return (url, host)
+}
+let serving = WarmServiceProcess(executable: executable, environment: sandboxEnvironment)
+let endpoint = servedURL(serving, profile: "DEFAULT")
+let loadSeconds = 3.0
+let loadCounts = Locked([Int](repeating: 0, count: 8))
+let loadStart = DispatchTime.now().uptimeNanoseconds
+let loadThreads = (0..<8).map { index in
+  Thread {
+    guard let client = MetadataServiceClient(url: endpoint.url, host: endpoint.host) else { return }
+    let deadline = loadStart + UInt64(loadSeconds * 1e9)
+    var count = 0
+    while DispatchTime.now().uptimeNanoseconds < deadline, client.get()?.status == 200 { count += 1 }
+    loadCounts.withLock { $0[index] = count }
+  }
+}
+loadThreads.forEach { $0.start() }
+while loadThreads.contains(where: { !$0.isFinished }) { usleep(10_000) }
+let loadElapsed = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e9
+let loadTotal = loadCounts.withLock { $0.reduce(0, +) }
+let servingPeak = highWaterMarkKiB(serving.pid) ?? 0
+rows.append(
+  (
+    "metadata-service token GETs, 8 concurrent keep-alive clients on one endpoint (\(loadTotal) in \(String(format: "%.1f", loadElapsed)) s)",
+    String(format: "%.0f/s", Double(loadTotal) / loadElapsed), "≥ 5,000/s"
+  )
+)
+guard let single = MetadataServiceClient(url: endpoint.url, host: endpoint.host) else {
+  preconditionFailure("cannot connect to the metadata-service endpoint")
+}
+var latencies: [Double] = []
+for _ in 0..<2000 {
+  let start = DispatchTime.now().uptimeNanoseconds
+  precondition(single.get()?.status == 200, "a warm GET failed")
+  latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+}
+rows.append(("metadata-service: one warm GET, p50 of 2000", String(format: "%.3f ms", median(latencies)), "≤ 1 ms"))
+rows.append(
+  (
+    "peak RSS of the serving process under that load", String(format: "%.1f MiB", Double(servingPeak) / 1024),
+    "≤ 40 MiB"
+  )
+)
+serving.finish()
+
+// 8 brickauth processes each serving one expiring OAuth profile, 8 clients on each endpoint asking at once.
+try seedExpiringLogins(["expiring-eight"])
+let eightBefore = sandbox.tokenRequestCount(grantType: "refresh_token")
+let eight = (0..<8).map { _ in WarmServiceProcess(executable: executable, environment: sandboxEnvironment) }
+let eightEndpoints = eight.map { servedURL($0, profile: "expiring-eight") }
+let eightTokens = Locked<[String]>([])
+let eightGate = DispatchSemaphore(value: 0)
+let eightThreads = eightEndpoints.flatMap { endpoint in
+  (0..<8).map { _ in
+    Thread {
+      let client = MetadataServiceClient(url: endpoint.url, host: endpoint.host)
+      eightGate.wait()
+      guard let answer = client?.get(), answer.status == 200,
+        let token = (try? JSONParser.parse(answer.body[...]))?["access_token"]?.stringValue
+      else { return }
+      eightTokens.withLock { $0.append(token) }
+    }
+  }
+}
+eightThreads.forEach { $0.start() }
+usleep(200_000)
+for _ in eightThreads { eightGate.signal() }
+while eightThreads.contains(where: { !$0.isFinished }) { usleep(10_000) }
+eight.forEach { $0.finish() }
+let eightRefreshes = sandbox.tokenRequestCount(grantType: "refresh_token") - eightBefore
+let eightAnswered = eightTokens.withLock { $0 }
+precondition(eightAnswered.count == 64, "only \(eightAnswered.count) of 64 GETs got a token (a reused refresh token?)")
+rows.append(
+  (
+    "8 processes × 8 clients GET one expiring OAuth token through their endpoints",
+    "\(eightRefreshes) refresh request(s), \(Set(eightAnswered).count) token for all 64", "exactly 1"
+  )
+)
 
 // Peak RSS while paging through 50,000 tokens, 1,000 a page.
 for index in 0..<50_000 {
