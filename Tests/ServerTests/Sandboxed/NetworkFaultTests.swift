@@ -115,10 +115,17 @@ import Testing
 
   @Test func validateChecksEveryProfileLive() async throws {
     try await SandboxedServer.with { world in
-      // A profile whose workspace is gone: a port nothing listens on.
-      let closed = try DatabricksSandbox()
-      let deadURL = closed.baseURL.absoluteString
-      await closed.stop()
+      // A profile whose workspace is gone: a port bound but never listened on, so connections are refused and no
+      // other test's server can take the port while this one holds it (a freed port could be bound again at once).
+      let held = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+      defer { close(held) }
+      #expect(LoginTests.withLoopbackAddress(port: 0) { bind(held, $0, $1) } == 0)
+      var address = sockaddr_in()
+      var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+      _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(held, $0, &length) }
+      }
+      let deadURL = "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))"
       try await ConfigEditor.edit(world.home.configFile.path) { document throws(INIEditError) in
         try document.set("host", to: deadURL, in: "gone")
         try document.set("token", to: "dapi0000000000000000000000000000000000", in: "gone")
