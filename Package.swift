@@ -173,6 +173,7 @@ let package = Package(
         "JSON",
         "LoopbackHTTP",
         "Sandbox",
+        "TestSupport",
       ],
       swiftSettings: globalSwiftSettings
     ),

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import LoopbackHTTP
 import Sandbox
+import TestSupport
 import Testing
 
 /// The sandbox served by the loopback HTTP server, over raw sockets: persistence, pipelining, errors on the wire, concurrency, stop().

@@ -1,5 +1,6 @@
 import Foundation
 import Sandbox
+import TestSupport
 import Testing
 
 /// What the emulated user does on the consent page: approve as someone, deny, answer with a forged state, or never

@@ -4,6 +4,7 @@ import Foundation
 import JSON
 import LoopbackHTTP
 import Sandbox
+import TestSupport
 import Testing
 
 #if canImport(FoundationNetworking)

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Sandbox
+import TestSupport
 import Testing
 
 /// Token API 2.0 over real HTTP: shapes, the empty list as `{}`, and the policy a workspace enforces.

@@ -5,42 +5,16 @@ import Server
 import TestSupport
 import Testing
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// The local token endpoint as an SDK (or a hostile local client) reaches it: real HTTP against a served profile.
 @Suite struct MetadataServiceTests {
   /// Sends `head` (request line and header fields, CRLF-separated, no blank line) with `Connection: close` and
   /// returns the status and parsed body of the answer.
   static func exchange(port: UInt16, _ head: String) throws -> (status: Int, body: JSONValue?) {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #expect(fd >= 0)
-    defer { close(fd) }
-    var timeout = timeval(tv_sec: 10, tv_usec: 0)
-    _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = port.bigEndian
-    address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    try #require(connected == 0)
-    let request = Array((head + "\r\nConnection: close\r\n\r\n").utf8)
-    try #require(request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) } == request.count)
-    var received: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while case let count = recv(fd, &chunk, chunk.count, 0), count > 0 { received += chunk[..<count] }
-    let text = String(decoding: received, as: UTF8.self)
-    let statusLine = text.prefix { $0 != "\r" }.split(separator: " ")
-    let status = try #require(statusLine.count > 1 ? Int(statusLine[1]) : nil)
-    let body = text.range(of: "\r\n\r\n").map { Array(text[$0.upperBound...].utf8) }
-    return (status, body.flatMap { try? JSONParser.parse($0) })
+    let connection = try RawHTTPConnection(port: port)
+    defer { connection.close() }
+    try connection.send(head + "\r\nConnection: close\r\n\r\n")
+    let response = try #require(try connection.readResponse())
+    return (response.status, response.json)
   }
 
   struct Served {

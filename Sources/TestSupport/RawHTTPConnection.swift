@@ -1,7 +1,6 @@
 import Foundation
-import JSON
-import LoopbackHTTP
-import Sandbox
+package import JSON
+package import LoopbackHTTP
 
 #if canImport(Glibc)
   import Glibc
@@ -13,23 +12,23 @@ import Sandbox
 /// connection reuse, pipelining, malformed requests, dropped connections.
 ///
 /// Reads time out after 10 s so a server bug fails the test instead of hanging it.
-final class RawHTTPConnection {
-  struct Response {
-    var status: Int
-    var headers: HTTPHeaders
-    var body: [UInt8]
-    var json: JSONValue? { try? JSONParser.parse(body) }
+package final class RawHTTPConnection {
+  package struct Response {
+    package var status: Int
+    package var headers: HTTPHeaders
+    package var body: [UInt8]
+    package var json: JSONValue? { try? JSONParser.parse(body) }
   }
 
-  struct Failure: Error {
-    var reason: String
+  package struct Failure: Error {
+    package var reason: String
   }
 
   private let fd: Int32
   private var buffer: [UInt8] = []
   private var closed = false
 
-  init(port: UInt16) throws {
+  package init(port: UInt16) throws {
     #if canImport(Glibc)
       fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     #else
@@ -58,11 +57,11 @@ final class RawHTTPConnection {
     if !closed { closeDescriptor(fd) }
   }
 
-  func send(_ text: String) throws {
+  package func send(_ text: String) throws {
     try send(Array(text.utf8))
   }
 
-  func send(_ bytes: [UInt8]) throws {
+  package func send(_ bytes: [UInt8]) throws {
     var offset = 0
     while offset < bytes.count {
       let sent = bytes[offset...].withUnsafeBytes { buffer in
@@ -78,7 +77,7 @@ final class RawHTTPConnection {
   }
 
   /// The next complete response, or `nil` when the server closed the connection before one arrived.
-  func readResponse() throws -> Response? {
+  package func readResponse() throws -> Response? {
     while true {
       if let response = try takeResponse() { return response }
       guard try fill() else { return nil }
@@ -86,7 +85,7 @@ final class RawHTTPConnection {
   }
 
   /// The next response head only, for an answer to `HEAD`, whose `Content-Length` describes a body never sent.
-  func readHead() throws -> Response? {
+  package func readHead() throws -> Response? {
     while true {
       if let response = try takeResponse(withBody: false) { return response }
       guard try fill() else { return nil }
@@ -94,13 +93,13 @@ final class RawHTTPConnection {
   }
 
   /// Everything until the server closes the connection.
-  func readToEnd() throws -> [UInt8] {
+  package func readToEnd() throws -> [UInt8] {
     while try fill() {}
     defer { buffer = [] }
     return buffer
   }
 
-  func close() {
+  package func close() {
     guard !closed else { return }
     closed = true
     closeDescriptor(fd)
