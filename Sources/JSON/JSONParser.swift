@@ -14,7 +14,8 @@ package import Foundation
 /// - A leading byte order mark is rejected: RFC 8259 forbids senders to add one, and on a line-delimited
 ///   stream it would only ever appear on the first line.
 /// - Duplicate object keys: the last one wins. Keys are Swift `String`s, so keys that are canonically
-///   equivalent Unicode (precomposed vs. decomposed) are also treated as duplicates.
+///   equivalent Unicode (precomposed vs. decomposed) are also treated as duplicates; a caller that must keep such
+///   keys apart reads that object with ``parseObject(_:streamingMembersOf:_:)``.
 /// - Nesting deeper than ``maximumDepth`` arrays/objects is rejected. The parser keeps open containers on explicit
 ///   heap stacks rather than recursing, so no input can overflow the thread's stack; the limit bounds the memory
 ///   hostile input (16 MiB of `[`) can make it use, and the recursion depth of code that later walks the value.
@@ -53,13 +54,46 @@ package enum JSONParser {
     streamingArray arrayKey: String,
     _ element: (JSONValue) throws(JSONParseError) -> Void
   ) throws(JSONParseError) -> [String: JSONValue] {
+    try withParser(data) { parser throws(JSONParseError) in
+      try parser.parseObject(special: arrayKey) { parser throws(JSONParseError) in
+        try parser.streamArray(element)
+      }
+    }
+  }
+
+  /// Parses a top-level object, but hands each member of its object member `objectKey` to `member`, in document
+  /// order and duplicates included, instead of building that object; returns the other members, with an empty
+  /// object under `objectKey` when it was an object (a missing or non-object member is simply returned).
+  ///
+  /// For objects whose keys must stay apart byte for byte: ``JSONValue/object(_:)`` is keyed by Swift `String`s,
+  /// which merge canonically equivalent keys (`café` precomposed and decomposed), while a Go map keeps them apart.
+  package static func parseObject(
+    _ bytes: [UInt8],
+    streamingMembersOf objectKey: String,
+    _ member: (String, JSONValue) throws(JSONParseError) -> Void
+  ) throws(JSONParseError) -> [String: JSONValue] {
+    var streamed = false
+    var members = try withParser(Data(bytes)) { parser throws(JSONParseError) in
+      try parser.parseObject(special: objectKey) { parser throws(JSONParseError) in
+        streamed = try parser.streamMembers(member)
+        return streamed
+      }
+    }
+    if streamed { members[objectKey] = .object([:]) }
+    return members
+  }
+
+  private static func withParser<Result>(
+    _ data: Data,
+    _ body: (inout Parser) throws(JSONParseError) -> Result
+  ) throws(JSONParseError) -> Result {
     try data.withUnsafeBytes { buffer in
-      Result { () throws(JSONParseError) in
+      Swift.Result { () throws(JSONParseError) in
         guard let base = buffer.baseAddress, !buffer.isEmpty else {
           throw JSONParseError(offset: 0, reason: Reason.endOfInput)
         }
         var parser = Parser(base: base.assumingMemoryBound(to: UInt8.self), count: buffer.count)
-        return try parser.parseObject(streamingArray: arrayKey, element)
+        return try body(&parser)
       }
     }.get()
   }
@@ -155,59 +189,70 @@ private struct Parser: ~Copyable {
     return value
   }
 
-  /// See ``JSONParser/parseObject(_:streamingArray:_:)``.
+  /// Parses a top-level object whose member `specialKey` goes to `special` (which returns `false`, having consumed
+  /// nothing, when that member's value is not the kind it streams) and returns the other members.
   mutating func parseObject(
-    streamingArray arrayKey: String,
-    _ element: (JSONValue) throws(JSONParseError) -> Void
+    special specialKey: String,
+    _ special: (inout Parser) throws(JSONParseError) -> Bool
   ) throws(JSONParseError) -> [String: JSONValue] {
     skipWhitespace()
-    guard index < count else { throw failure(Reason.endOfInput) }
-    guard base[index] == ASCII.openBrace else { throw failure(Reason.unexpectedCharacter) }
-    index += 1
-    skipWhitespace()
     var members: [String: JSONValue] = [:]
-    if index < count, base[index] == ASCII.closeBrace {
-      index += 1
-    } else {
-      members: while true {
-        let key = try parseKey()
-        skipWhitespace()
-        if key == arrayKey, index < count, base[index] == ASCII.openBracket {
-          index += 1
-          skipWhitespace()
-          if index < count, base[index] == ASCII.closeBracket {
-            index += 1
-          } else {
-            elements: while true {
-              try element(try parseValue())
-              skipWhitespace()
-              guard index < count else { throw failure(Reason.endOfInput) }
-              switch base[index] {
-              case ASCII.comma: index += 1
-              case ASCII.closeBracket:
-                index += 1
-                break elements
-              default: throw failure(Reason.expectedCommaOrBracket)
-              }
-            }
-          }
-        } else {
-          members[key] = try parseValue()
-        }
-        skipWhitespace()
-        guard index < count else { throw failure(Reason.endOfInput) }
-        switch base[index] {
-        case ASCII.comma: index += 1
-        case ASCII.closeBrace:
-          index += 1
-          break members
-        default: throw failure(Reason.expectedCommaOrBrace)
-        }
-      }
+    let isObject = try streamContainer(ASCII.openBrace, ASCII.closeBrace) { parser throws(JSONParseError) in
+      let key = try parser.parseKey()
+      parser.skipWhitespace()
+      var streamed = false
+      if key == specialKey { streamed = try special(&parser) }
+      if !streamed { members[key] = try parser.parseValue() }
     }
+    guard isObject else { throw failure(index < count ? Reason.unexpectedCharacter : Reason.endOfInput) }
     skipWhitespace()
     guard index == count else { throw failure(Reason.trailingCharacters) }
     return members
+  }
+
+  /// Hands each element of the array at `index` to `element`; `false` when no array starts there.
+  mutating func streamArray(_ element: (JSONValue) throws(JSONParseError) -> Void) throws(JSONParseError) -> Bool {
+    try streamContainer(ASCII.openBracket, ASCII.closeBracket) { parser throws(JSONParseError) in
+      try element(try parser.parseValue())
+    }
+  }
+
+  /// Hands each member of the object at `index` to `member`; `false` when no object starts there.
+  mutating func streamMembers(
+    _ member: (String, JSONValue) throws(JSONParseError) -> Void
+  ) throws(JSONParseError) -> Bool {
+    try streamContainer(ASCII.openBrace, ASCII.closeBrace) { parser throws(JSONParseError) in
+      let key = try parser.parseKey()
+      try member(key, try parser.parseValue())
+    }
+  }
+
+  /// Consumes the array or object that opens with `open` at `index`, letting `item` parse each element or member
+  /// in turn; `false`, having consumed nothing, when no such container starts there.
+  mutating func streamContainer(
+    _ open: UInt8,
+    _ close: UInt8,
+    _ item: (inout Parser) throws(JSONParseError) -> Void
+  ) throws(JSONParseError) -> Bool {
+    guard index < count, base[index] == open else { return false }
+    index += 1
+    skipWhitespace()
+    if index < count, base[index] == close {
+      index += 1
+      return true
+    }
+    while true {
+      try item(&self)
+      skipWhitespace()
+      guard index < count else { throw failure(Reason.endOfInput) }
+      switch base[index] {
+      case ASCII.comma: index += 1
+      case close:
+        index += 1
+        return true
+      default: throw failure(close == ASCII.closeBrace ? Reason.expectedCommaOrBrace : Reason.expectedCommaOrBracket)
+      }
+    }
   }
 
   func failure(_ reason: String, at offset: Int? = nil) -> JSONParseError {

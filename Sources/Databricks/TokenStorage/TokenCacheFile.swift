@@ -46,15 +46,31 @@ package struct TokenCacheFile: Sendable, Equatable {
 
   package static let supportedVersion: Int64 = 1
 
-  /// The file's top-level object.
+  /// The file's top-level members. When `tokens` is an object, its members are in ``entries`` and it holds an empty
+  /// object here.
   package private(set) var document: [String: JSONValue]
+  /// The members of `tokens`, keyed by their bytes: keys are profile names, which the CLI (in Go, whose map keys are
+  /// byte strings) keeps apart byte for byte, so `café` precomposed and decomposed are two entries here too, though
+  /// a Swift dictionary keyed by `String` would merge them.
+  private var entries: [ProfileName.Key: StoredEntry] = [:]
+
+  /// One member of `tokens`: its key as written, and its value.
+  private struct StoredEntry: Sendable, Equatable {
+    var key: String
+    var value: JSONValue
+  }
 
   package init() {
     document = ["version": .int(Self.supportedVersion), "tokens": .object([:])]
   }
 
   package init(bytes: [UInt8]) throws(TokenCacheError) {
-    guard case .object(let object)? = try? JSONParser.parse(bytes[...]) else { throw .malformed }
+    var entries: [ProfileName.Key: StoredEntry] = [:]
+    let streamed = try? JSONParser.parseObject(bytes, streamingMembersOf: "tokens") { key, value in
+      // As Go decodes into a map: of two members with the same bytes, the last wins.
+      entries[ProfileName.Key(key)] = StoredEntry(key: key, value: value)
+    }
+    guard let object = streamed else { throw .malformed }
     guard case .int(let version)? = object["version"], version == Self.supportedVersion else {
       throw .unsupportedVersion
     }
@@ -64,11 +80,17 @@ package struct TokenCacheFile: Sendable, Equatable {
     default: throw .malformed
     }
     document = object
+    self.entries = entries
   }
 
   /// The entry under `key`, or `nil` when there is none or it cannot be decoded.
   package func entry(_ key: String) -> Entry? {
-    document["tokens"]?[key].flatMap(Entry.init(oauth2Token:))
+    storedEntry(key).flatMap(Entry.init(oauth2Token:))
+  }
+
+  /// The JSON stored under `key` in `tokens`, exactly as it is (fields this type does not know included).
+  package func storedEntry(_ key: String) -> JSONValue? {
+    entries[ProfileName.Key(key)]?.value
   }
 
   /// Stores `entry` under every key in `keys` (the profile key and its host mirror, see ``keys(for:)``).
@@ -79,33 +101,30 @@ package struct TokenCacheFile: Sendable, Equatable {
   /// "additive sibling fields", except `expires_in`: it counts seconds from the moment the *old* token was issued,
   /// so next to a new `expiry` it would be wrong, and `expiry` is what every reader trusts anyway.
   package mutating func set(_ entry: Entry, forKeys keys: [String], timeZone: TimeZone = .current) {
-    var tokens = document["tokens"]?.objectValue ?? [:]
     let expiry = JSONValue.string(Self.expiryText(entry.expiry, timeZone: timeZone))
     for key in keys {
-      var fields = tokens[key]?.objectValue ?? [:]
+      var fields = storedEntry(key)?.objectValue ?? [:]
       fields["expires_in"] = nil
       fields["access_token"] = .string(entry.accessToken)
       fields["token_type"] = entry.tokenType.flatMap { $0.isEmpty ? nil : .string($0) }
       fields["refresh_token"] = entry.refreshToken.flatMap { $0.isEmpty ? nil : .string($0) }
       fields["expiry"] = expiry
-      tokens[key] = .object(fields)
+      entries[ProfileName.Key(key)] = StoredEntry(key: key, value: .object(fields))
     }
-    document["tokens"] = .object(tokens)
+    document["tokens"] = .object([:])
   }
 
   /// Whether the file holds no token at all.
-  package var isEmpty: Bool { document["tokens"]?.objectValue?.isEmpty ?? true }
+  package var isEmpty: Bool { entries.isEmpty }
 
   /// Removes the entries under `keys`; keys that are not there are ignored.
   package mutating func remove(keys: [String]) {
-    guard var tokens = document["tokens"]?.objectValue else { return }
-    for key in keys { tokens[key] = nil }
-    document["tokens"] = .object(tokens)
+    for key in keys { entries[ProfileName.Key(key)] = nil }
   }
 
   /// The file's bytes, laid out as the CLI's `json.MarshalIndent(f, "", "  ")` lays them out (no trailing newline,
   /// Go's field order and escaping); see ``TokenCacheLayout``.
-  package var bytes: [UInt8] { TokenCacheLayout.bytes(document) }
+  package var bytes: [UInt8] { TokenCacheLayout.bytes(document, tokens: entries.values.map { ($0.key, $0.value) }) }
 
   /// Go's zero `time.Time`, which the CLI writes as `expiry` of a token that never expires.
   package static let goZeroTime = "0001-01-01T00:00:00Z"

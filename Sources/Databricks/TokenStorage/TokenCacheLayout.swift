@@ -23,24 +23,32 @@ enum TokenCacheLayout {
     case sorted
     /// An object: the keys in `order` first (those present), then the others sorted by their UTF-8 bytes.
     case object(order: [String], members: Shape)
-    /// Like ``object(order:members:)``, with one member laid out differently from the rest.
-    case objectWith(order: [String], special: String, shape: Shape)
   }
 
   private static let entry = Shape.object(
     order: ["access_token", "token_type", "refresh_token", "expiry", "expires_in"],
     members: .sorted
   )
-  private static let file = Shape.objectWith(
-    order: ["version", "tokens"],
-    special: "tokens",
-    shape: .object(order: [], members: entry)
-  )
 
-  static func bytes(_ document: [String: JSONValue]) -> [UInt8] {
+  /// The file: `document`'s members, `version` and `tokens` first, with the members of `tokens` (when it is an
+  /// object) taken from `tokens`, whose keys may be canonically equivalent yet different, and are sorted by bytes.
+  static func bytes(_ document: [String: JSONValue], tokens: [(key: String, value: JSONValue)]) -> [UInt8] {
     var output: [UInt8] = []
     output.reserveCapacity(1024)
-    write(.object(document), shape: file, depth: 0, into: &output)
+    writeMembers(ordered(document, first: ["version", "tokens"]), depth: 0, into: &output) {
+      key,
+      value,
+      depth,
+      output in
+      if key == "tokens", case .object = value {
+        let sorted = tokens.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        writeMembers(sorted, depth: depth, into: &output) { _, token, depth, output in
+          write(token, shape: entry, depth: depth, into: &output)
+        }
+      } else {
+        write(value, shape: .sorted, depth: depth, into: &output)
+      }
+    }
     return escapeHTML(output)
   }
 
@@ -53,32 +61,41 @@ enum TokenCacheLayout {
   }
 
   private static func write(_ value: JSONValue, shape: Shape, depth: Int, into output: inout [UInt8]) {
-    guard case .object(let object) = value, !object.isEmpty else {
+    guard case .object(let object) = value, case .object(let order, let members) = shape else {
       writeValue(value, depth: depth, into: &output)
       return
     }
-    let order: [String]
-    let shapeOf: (String) -> Shape
-    switch shape {
-    case .sorted:
-      writeValue(value, depth: depth, into: &output)
-      return
-    case .object(let keys, let members):
-      order = keys
-      shapeOf = { _ in members }
-    case .objectWith(let keys, let special, let specialShape):
-      order = keys
-      shapeOf = { $0 == special ? specialShape : .sorted }
+    writeMembers(ordered(object, first: order), depth: depth, into: &output) { _, value, depth, output in
+      write(value, shape: members, depth: depth, into: &output)
     }
-    let known = order.filter { object[$0] != nil }
-    let others = object.keys.filter { !order.contains($0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+  }
+
+  /// `object`'s members: the keys in `order` first (those present), then the others sorted by their UTF-8 bytes.
+  private static func ordered(_ object: [String: JSONValue], first order: [String]) -> [(key: String, value: JSONValue)]
+  {
+    let known = order.compactMap { key in object[key].map { (key, $0) } }
+    let others = object.filter { !order.contains($0.key) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    return known + others.map { ($0.key, $0.value) }
+  }
+
+  /// An object of `members` in the order given, each value written by `value` one level deeper; `{}` when empty.
+  private static func writeMembers(
+    _ members: [(key: String, value: JSONValue)],
+    depth: Int,
+    into output: inout [UInt8],
+    value: (String, JSONValue, Int, inout [UInt8]) -> Void
+  ) {
+    guard !members.isEmpty else {
+      output.append(contentsOf: "{}".utf8)
+      return
+    }
     output.append(UInt8(ascii: "{"))
-    for (index, key) in (known + others).enumerated() {
+    for (index, member) in members.enumerated() {
       if index > 0 { output.append(UInt8(ascii: ",")) }
       newline(depth: depth + 1, into: &output)
-      JSONWriter.writeString(key, into: &output)
+      JSONWriter.writeString(member.key, into: &output)
       output.append(contentsOf: ": ".utf8)
-      write(object[key] ?? .null, shape: shapeOf(key), depth: depth + 1, into: &output)
+      value(member.key, member.value, depth + 1, &output)
     }
     newline(depth: depth, into: &output)
     output.append(UInt8(ascii: "}"))

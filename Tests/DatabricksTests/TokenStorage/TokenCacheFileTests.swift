@@ -98,3 +98,53 @@ import Testing
     #expect(TokenCacheFile.keys(signingOut: admin, among: [admin, sameAccount]) == ["admin"])
   }
 }
+
+/// Cache keys are profile names, which the CLI compares byte for byte (Go strings): `café` precomposed and `café`
+/// decomposed are two profiles with two entries, though Swift's `==` calls the names equal.
+@Suite struct TokenCacheFileKeyBytesTests {
+  static let composed = "caf\u{E9}"
+  static let decomposed = "cafe\u{301}"
+  /// Laid out as the CLI writes it: Go sorts map keys by bytes, and `e` (0x65) comes before `é` (0xC3 0xA9).
+  static let text = """
+    {
+      "version": 1,
+      "tokens": {
+        "\(decomposed)": {
+          "access_token": "access-decomposed",
+          "expiry": "0001-01-01T00:00:00Z"
+        },
+        "\(composed)": {
+          "access_token": "access-composed",
+          "expiry": "0001-01-01T00:00:00Z"
+        }
+      }
+    }
+    """
+
+  @Test func canonicallyEquivalentKeysAreTwoEntries() throws {
+    let file = try TokenCacheFile(bytes: Array(Self.text.utf8))
+    #expect(file.entry(Self.composed)?.accessToken == "access-composed")
+    #expect(file.entry(Self.decomposed)?.accessToken == "access-decomposed")
+  }
+
+  @Test func bothEntriesSurviveARewriteByteForByte() throws {
+    let file = try TokenCacheFile(bytes: Array(Self.text.utf8))
+    #expect(file.bytes == Array(Self.text.utf8))
+  }
+
+  @Test func settingOneLeavesTheOtherAlone() throws {
+    var file = try TokenCacheFile(bytes: Array(Self.text.utf8))
+    file.set(.init(accessToken: "new-decomposed", tokenType: nil, expiry: nil), forKeys: [Self.decomposed])
+    #expect(file.entry(Self.composed)?.accessToken == "access-composed")
+    #expect(file.entry(Self.decomposed)?.accessToken == "new-decomposed")
+    file.remove(keys: [Self.composed])
+    #expect(file.entry(Self.composed) == nil)
+    #expect(file.entry(Self.decomposed)?.accessToken == "new-decomposed")
+  }
+
+  /// As Go's `encoding/json` decodes into a map: of two members with the same bytes, the last wins.
+  @Test func aKeyRepeatedByteForByteKeepsTheLastValue() throws {
+    let text = #"{"version":1,"tokens":{"p":{"access_token":"first"},"p":{"access_token":"second"}}}"#
+    #expect(try TokenCacheFile(bytes: Array(text.utf8)).entry("p")?.accessToken == "second")
+  }
+}

@@ -203,7 +203,7 @@ import Testing
     var file = TokenCacheFile()
     file.set(.init(accessToken: "a", refreshToken: "r", expiry: Self.expiry), forKeys: ["k"])
     file.set(.init(accessToken: "b", tokenType: nil, refreshToken: nil, expiry: nil), forKeys: ["k"])
-    #expect(file.document["tokens"]?["k"] == ["access_token": "b", "expiry": "0001-01-01T00:00:00Z"])
+    #expect(file.storedEntry("k") == ["access_token": "b", "expiry": "0001-01-01T00:00:00Z"])
   }
 
   @Test func escapesAsGoDoes() {

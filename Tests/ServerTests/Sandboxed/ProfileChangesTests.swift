@@ -31,6 +31,38 @@ import Testing
     }
   }
 
+  /// The token cache keeps their OAuth tokens apart too: each profile's `getToken` answers its own cached token, and a
+  /// logout of one leaves the other's entry in the file.
+  @Test func canonicallyEquivalentNamesHaveTheirOwnCachedTokens() async throws {
+    try await SandboxedServer.with { world in
+      let (composed, decomposed) = ("caf\u{E9}", "cafe\u{301}")
+      let host = world.sandbox.baseURL.absoluteString
+      try await ConfigEditor.edit(world.home.configFile.path) { document throws(INIEditError) in
+        for name in [composed, decomposed] {
+          try document.set("host", to: host, in: name)
+          try document.set("auth_type", to: "databricks-cli", in: name)
+        }
+      }
+      var cache = TokenCacheFile()
+      cache.set(.init(accessToken: "access-composed", expiry: nil), forKeys: [composed])
+      cache.set(.init(accessToken: "access-decomposed", expiry: nil), forKeys: [decomposed])
+      let cacheURL = world.home.directory.appendingPathComponent(".databricks/token-cache.json")
+      try FileManager.default.createDirectory(
+        at: cacheURL.deletingLastPathComponent(),
+        withIntermediateDirectories: true
+      )
+      try Data(cache.bytes).write(to: cacheURL)
+      #expect(try await world.result("getToken", ["profile": .string(composed)])["accessToken"] == "access-composed")
+      #expect(
+        try await world.result("getToken", ["profile": .string(decomposed)])["accessToken"] == "access-decomposed"
+      )
+      _ = try await world.result("logout", ["profile": .string(decomposed)])
+      let after = try TokenCacheFile(bytes: Array(try Data(contentsOf: cacheURL)))
+      #expect(after.entry(composed)?.accessToken == "access-composed")
+      #expect(after.entry(decomposed) == nil)
+    }
+  }
+
   @Test func aPlainHTTPHostOtherThanThisMachineIsRefusedBeforeAnyRequest() async throws {
     try await SandboxedServer.with { world in
       let path = world.home.configFile.path
