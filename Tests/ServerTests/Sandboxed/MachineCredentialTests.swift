@@ -146,6 +146,22 @@ import Testing
     #expect(sandbox.tokenRequestCount(grantType: "urn:ietf:params:oauth:grant-type:token-exchange") == 1)
   }
 
+  @Test func theEnvironmentsServicePrincipalSecretMintsWithoutAConfigFile() async throws {
+    let sandbox = try DatabricksSandbox()
+    let environment = [
+      "DATABRICKS_HOST": sandbox.baseURL.absoluteString, "DATABRICKS_CLIENT_ID": clientID,
+      "DATABRICKS_CLIENT_SECRET": SandboxSeed.servicePrincipalSecret,
+      "DATABRICKS_CONFIG_FILE": "/nonexistent/brickauth-test.databrickscfg",
+    ]
+    let server = InProcessServer(environment: environment)
+    let token = try await server.call("getToken", params: [:])
+    let listed = try await server.call("listTokens", id: 2, params: [:])
+    await sandbox.stop()
+    #expect(token["result"]?["accessToken"]?.stringValue?.hasPrefix("eyJ") == true, "\(token)")
+    #expect(listed["result"]?["tokens"] == [])
+    #expect(sandbox.tokenRequestCount(grantType: "client_credentials") == 1)
+  }
+
   @Test func aRotatedTokenFileIsReadAgainAtTheNextExchange() async throws {
     try await SandboxedServer.with { world in
       let file = world.home.directory.appendingPathComponent("oidc-token")
