@@ -94,6 +94,23 @@ import Testing
     }
   }
 
+  @Test func theLocalTokenEndpointServesTheServicePrincipalsMintedToken() async throws {
+    try await SandboxedServer.with { world in
+      let served = try MetadataServiceTests.Served(try await world.result("serveCredentials", ["profile": "sp"]))
+      let answers = try await withThrowingTaskGroup(of: JSONValue?.self) { group in
+        for _ in 0..<8 { group.addTask { try await served.get().body } }
+        var bodies: [JSONValue?] = []
+        for try await body in group { bodies.append(body) }
+        return bodies
+      }
+      let tokens = Set(answers.compactMap { $0?["access_token"]?.stringValue })
+      #expect(tokens.count == 1)
+      let held = try #require(try await world.result("getToken", ["profile": "sp"])["accessToken"]?.stringValue)
+      #expect(tokens == [held], "the endpoint and getToken share the one minted token")
+      #expect(world.sandbox.tokenRequestCount(grantType: "client_credentials") == 1)
+    }
+  }
+
   @Test func anAccountServicePrincipalMintsAtTheAccountsTokenEndpoint() async throws {
     try await SandboxedServer.with { world in
       let account = world.sandbox.accountID
