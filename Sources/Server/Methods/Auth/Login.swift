@@ -5,8 +5,9 @@ import JSONRPC
 
 /// Signs a profile in: with `token`, checks the PAT against SCIM `Me` and saves it; with `clientId` and
 /// `clientSecret`, mints a token as that service principal, checks it and saves the pair (`oauth-m2m`); otherwise
-/// runs the CLI's OAuth U2M flow. The authorization URL is always reported (progress, stderr, and a `pending` answer when `waitSeconds`
-/// pass first); the flow runs on until `timeoutSeconds`, and `login` again (same profile or `loginId`) waits on it.
+/// runs the CLI's OAuth U2M flow. The authorization URL is always reported (progress, stderr, and a `pending` answer
+/// when `waitSeconds` pass first); the flow runs on until `timeoutSeconds`, and `login` again (same profile or
+/// `loginId`) waits on it.
 /// Once it has ended, its `loginId` still answers with how it ended for a while (see ``LoginCoordinator``), while the
 /// same profile without a `loginId` starts a new flow.
 enum Login: RPCMethod {
