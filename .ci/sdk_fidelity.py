@@ -59,6 +59,9 @@ USER = "user@sandbox.example"
 USER_ID = 4_000_000_000_000_002
 SP_APP_ID = "5e1f3c2a-9b8d-4c7e-a6f5-0d1e2f3a4b5c"
 SP_ID = 4_000_000_000_000_003
+SP_SECRET = "dose0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+GITHUB_REQUEST_TOKEN = "ghs_sandboxRequestToken0123456789abcdef"
+TOKEN_ENDPOINT = "/oidc/v1/token"
 WORKSPACE_ID = 1_234_567_890_123_456
 OLD_LAPTOP_ID = "0f1d1a97" * 8
 BOOTSTRAP_COMMENT = "sandbox bootstrap token"
@@ -186,6 +189,11 @@ class Sandbox:
 
     def oauth_token(self, user_name):
         return self.control("POST", "/__sandbox/oauth-token", {"userName": user_name})["access_token"]
+
+    def subject_token(self, **claims):
+        """A JWT of the sandbox's identity provider (the seeded federation policy's issuer, subject and audience
+        unless `claims` name others: subject, audience, issuer, lifetimeSeconds)."""
+        return self.control("POST", "/__sandbox/oidc-token", claims)["value"]
 
 
 class NoCredentials(CredentialsStrategy):
@@ -629,6 +637,127 @@ def main(binary):
             "retry: a dropped connection on GET token/list, then success",
             retried({"kind": "dropConnection"}, 1, 2, 1.0),
         )
+
+        # --- Service principals and workload identity federation ---------------------------------------------
+
+        def machine_client(**settings):
+            return WorkspaceClient(config=Config(host=sandbox.url, config_file=empty_config, **settings, **bounds))
+
+        def signs_in_as_sp(client, auth_type, token_requests=1):
+            expect_equal(client.config.auth_type, auth_type, "auth_type")
+            expect_equal(client.current_user.me().user_name, SP_APP_ID, "SCIM Me of the exchanged token")
+            listed = list(client.tokens.list())
+            expect_equal(listed, [], "the service principal's own tokens (it has none)")
+            token_calls = sandbox.calls().get(f"POST {TOKEN_ENDPOINT}", 0)
+            expect_equal(token_calls, token_requests, "token requests for two API calls")
+
+        def m2m():
+            sandbox.reset_calls()
+            client = machine_client(client_id=SP_APP_ID, client_secret=SP_SECRET)
+            signs_in_as_sp(client, "oauth-m2m")
+            return "client_credentials with HTTP Basic"
+
+        check("oauth-m2m: WorkspaceClient(host, client_id, client_secret) lists tokens as the SP", m2m)
+
+        def m2m_refusals():
+            def post(form, headers=None):
+                data = "&".join(f"{k}={urllib.request.quote(v, safe='')}" for k, v in form.items()).encode()
+                request = urllib.request.Request(sandbox.url + TOKEN_ENDPOINT, data=data, method="POST")
+                request.add_header("Content-Type", "application/x-www-form-urlencoded")
+                for name, value in (headers or {}).items():
+                    request.add_header(name, value)
+                try:
+                    with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_S) as response:
+                        return response.status, json.load(response)
+                except urllib.error.HTTPError as error:
+                    return error.code, json.loads(error.read())
+
+            status, body = post({"grant_type": "client_credentials", "client_id": SP_APP_ID,
+                                 "client_secret": SP_SECRET, "scope": "all-apis"})
+            expect_equal((status, body.get("token_type"), body.get("scope")), (200, "Bearer", "all-apis"),
+                         "form client authentication")
+            expect("refresh_token" not in body, "no refresh token for client credentials")
+            status, body = post({"grant_type": "client_credentials", "client_id": SP_APP_ID,
+                                 "client_secret": "dose" + "0" * 32})
+            expect_equal((status, body.get("error")), (401, "invalid_client"), "a wrong secret")
+            error = None
+            try:
+                machine_client(client_id=SP_APP_ID, client_secret="dose" + "0" * 32).current_user.me()
+            except Exception as raised:  # noqa: BLE001 - the SDK's wording is what is checked
+                error = raised
+            expect(error is not None and "invalid_client" in str(error), f"the SDK reports {error!r}")
+            return "form auth accepted; a wrong secret is 401 invalid_client"
+
+        check("oauth-m2m: form client auth works, a wrong secret is refused", m2m_refusals)
+
+        def env_oidc(client_id):
+            def body():
+                sandbox.reset_calls()
+                os.environ["DATABRICKS_OIDC_TOKEN"] = sandbox.subject_token()
+                try:
+                    settings = {"auth_type": "env-oidc"}
+                    if client_id:
+                        settings["client_id"] = client_id
+                    signs_in_as_sp(machine_client(**settings), "env-oidc")
+                finally:
+                    del os.environ["DATABRICKS_OIDC_TOKEN"]
+                return "token exchange" + (" with client_id" if client_id else " without client_id (account-wide)")
+
+            return body
+
+        check("env-oidc: DATABRICKS_OIDC_TOKEN exchanged, lists tokens as the SP", env_oidc(SP_APP_ID))
+        check("env-oidc without client_id: account-wide federation", env_oidc(None))
+
+        def file_oidc():
+            sandbox.reset_calls()
+            path = os.path.join(_HOME, "oidc-token")
+            with open(path, "w") as file:
+                file.write(sandbox.subject_token() + "\n")
+            signs_in_as_sp(
+                machine_client(auth_type="file-oidc", client_id=SP_APP_ID, oidc_token_filepath=path), "file-oidc"
+            )
+            return "token exchange"
+
+        check("file-oidc: oidc_token_filepath exchanged, lists tokens as the SP", file_oidc)
+
+        def github_oidc():
+            sandbox.reset_calls()
+            os.environ["ACTIONS_ID_TOKEN_REQUEST_URL"] = sandbox.url + "/__sandbox/github-oidc?api-version=2.0"
+            os.environ["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = GITHUB_REQUEST_TOKEN
+            try:
+                client = machine_client(auth_type="github-oidc", client_id=SP_APP_ID)
+                # This SDK's github-oidc builds a new token source per request: it exchanges for every call.
+                signs_in_as_sp(client, "github-oidc", token_requests=2)
+                audience = client.config.token_audience
+            finally:
+                del os.environ["ACTIONS_ID_TOKEN_REQUEST_URL"]
+                del os.environ["ACTIONS_ID_TOKEN_REQUEST_TOKEN"]
+            expect_equal(audience, sandbox.url + TOKEN_ENDPOINT, "audience (the host metadata's default)")
+            return f"audience {audience}"
+
+        check("github-oidc: the Actions ID token endpoint, then the exchange", github_oidc)
+
+        def federation_refusals():
+            refusals = {
+                "another subject": sandbox.subject_token(subject="repo:someone/else:ref:refs/heads/main"),
+                "another issuer": sandbox.subject_token(issuer="https://issuer.elsewhere.example"),
+                "another audience": sandbox.subject_token(audience="https://elsewhere.example"),
+                "expired": sandbox.subject_token(lifetimeSeconds=-60),
+                "altered": sandbox.subject_token()[:-4] + "AAAA",
+            }
+            for what, token in refusals.items():
+                os.environ["DATABRICKS_OIDC_TOKEN"] = token
+                error = None
+                try:
+                    machine_client(auth_type="env-oidc", client_id=SP_APP_ID).current_user.me()
+                except Exception as raised:  # noqa: BLE001 - the SDK's wording is what is checked
+                    error = raised
+                finally:
+                    del os.environ["DATABRICKS_OIDC_TOKEN"]
+                expect(error is not None and "invalid_request" in str(error), f"{what}: the SDK reports {error!r}")
+            return f"{len(refusals)} tokens refused with invalid_request"
+
+        check("federation: wrong subject, issuer, audience, expired or altered JWT refused", federation_refusals)
 
         # --- Quota --------------------------------------------------------------------------------------------
 

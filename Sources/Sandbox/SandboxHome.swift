@@ -3,8 +3,9 @@ package import Foundation
 /// A running ``DatabricksSandbox`` with a throwaway home whose config points at it: what `brickauth --sandbox`
 /// serves, so a first run works with no account and never touches the user's real files.
 ///
-/// Profiles: `admin` (the workspace admin's PAT, the default), `user` (an ordinary user's PAT) and `needs-login`
-/// (the same workspace with no credential: OAuth through `login`). The admin also has an "old laptop" token with a
+/// Profiles: `admin` (the workspace admin's PAT, the default), `user` (an ordinary user's PAT), `needs-login`
+/// (the same workspace with no credential: OAuth through `login`) and `sp` (the seeded service principal's OAuth
+/// secret: machine-to-machine OAuth). The admin also has an "old laptop" token with a
 /// fixed id (``oldLaptopTokenID``), so examples can revoke something they did not create first.
 ///
 /// ```swift
@@ -14,7 +15,7 @@ package import Foundation
 /// await home.close()
 /// ```
 package final class SandboxHome: Sendable {
-  package static let profiles = ["admin", "user", "needs-login"]
+  package static let profiles = ["admin", "user", "needs-login", "sp"]
   package static let oldLaptopTokenID = "0f1d1a970f1d1a970f1d1a970f1d1a970f1d1a970f1d1a970f1d1a970f1d1a97"
 
   package let sandbox: DatabricksSandbox
@@ -53,6 +54,12 @@ package final class SandboxHome: Sendable {
       [needs-login]
       host = \(host)
       auth_type = databricks-cli
+
+      [sp]
+      host = \(host)
+      client_id = \(SandboxSeed.servicePrincipal.applicationID ?? "")
+      client_secret = \(SandboxSeed.servicePrincipalSecret)
+      auth_type = oauth-m2m
 
       [__settings__]
       default_profile = admin

@@ -119,6 +119,15 @@ extension RPCError {
         .authFailed,
         "Login failed: state mismatch in 3-legged-OAuth flow (the redirect did not come from this login)"
       )
+    case .machineGrantRejected(let profile, let what, let code, let description):
+      var extra: [String: JSONValue] = ["oauthError": .string(code)]
+      extra["profile"] = profile.map(JSONValue.string)
+      self.init(
+        .authRequired,
+        "The token endpoint refused the \(what) of the profile \(profile ?? "from the environment"): "
+          + "\(description.isEmpty ? code : description) (error code: \(code))",
+        extra: extra
+      )
     case .malformedTokenResponse(let host):
       self.init(
         .upstreamError,
@@ -170,8 +179,17 @@ extension RPCError {
       extra["profile"] = profile.map(JSONValue.string)
       self.init(
         .authRequired,
-        "The profile \(profile ?? "from the environment") uses \(authType), which brickauth cannot use yet: "
-          + "log in with OAuth or a personal access token (login)",
+        "The profile \(profile ?? "from the environment") uses \(authType), which brickauth does not serve; it serves "
+          + Profile.servedAuthTypes.joined(separator: ", ")
+          + ": log in with OAuth, a personal access token or a service principal (login)",
+        extra: extra
+      )
+    case .subjectTokenUnavailable(let profile, let reason):
+      var extra: [String: JSONValue] = [:]
+      extra["profile"] = profile.map(JSONValue.string)
+      self.init(
+        .authRequired,
+        "The profile \(profile ?? "from the environment") has no OIDC token to exchange: \(reason)",
         extra: extra
       )
     case .tokenCacheUnusable(let path, let reason):

@@ -304,6 +304,23 @@ rows.append(
   )
 )
 
+// M2M mint count under concurrency: 100 concurrent `getToken` on a service principal's profile (its OAuth secret),
+// which has no token yet: one `client_credentials` request mints the token all 100 answers carry.
+try
+  "[DEFAULT]\nhost = \(sandbox.baseURL.absoluteString)\ntoken = \(sandbox.adminToken)\n\n[sp]\nhost = \(sandbox.baseURL.absoluteString)\nclient_id = \(SandboxSeed.servicePrincipal.applicationID ?? "")\nclient_secret = \(SandboxSeed.servicePrincipalSecret)\n"
+  .write(toFile: sandboxConfig, atomically: true, encoding: .utf8)
+let mintsBefore = sandbox.tokenRequestCount(grantType: "client_credentials")
+live.send((0..<100).map { #"{"jsonrpc":"2.0","id":\#($0),"method":"getToken","params":{"profile":"sp"}}"# })
+let machineTokens = Set((0..<100).compactMap { _ in live.readMessage()["result"]?["accessToken"]?.stringValue })
+let mints = sandbox.tokenRequestCount(grantType: "client_credentials") - mintsBefore
+precondition(machineTokens.count == 1, "100 getToken calls on sp answered \(machineTokens.count) different tokens")
+rows.append(
+  (
+    "M2M mint count: 100 concurrent `getToken` on the sandbox's `sp` profile, one process",
+    "\(mints) token request(s)", "exactly 1 token request"
+  )
+)
+
 // 100 concurrent `createToken` with 50 ms of latency on every answer.
 sandbox.setLatency(seconds: 0.05)
 let creates = (0..<100).map { #"{"jsonrpc":"2.0","id":\#($0),"method":"createToken","params":{"comment":"bench"}}"# }

@@ -38,7 +38,7 @@ struct CommandLineOptions {
       --max-message-bytes N   largest accepted input message (default 16777216)
       --log-level LEVEL       debug, info, warning (default) or error
       --sandbox               serve an emulated Databricks workspace on this machine and use a throwaway home
-                              and config with ready profiles (admin, user, needs-login); your files are untouched
+                              and config with ready profiles (admin, user, needs-login, sp); your files are untouched
       --mcp-allow-secrets     return createToken's tokenValue in MCP tool results too (by default it is withheld
                               there, because tool results reach a model's context)
       --test-methods          also serve test/sleep and test/echo (for the test suite only)

@@ -49,7 +49,7 @@ struct WorkingEnvironment {
       """
       brickauth: sandbox workspace at \(session.sandbox.baseURL.absoluteString) (emulated, on this machine)
       brickauth: sandbox home \(session.directory.path), config \(session.configFile.path)
-      brickauth: sandbox profiles: admin (workspace admin, the default), user (not an admin), needs-login (OAuth)
+      brickauth: sandbox profiles: admin (workspace admin, the default), user (not an admin), needs-login (OAuth), sp (service principal)
       """
     )
   }

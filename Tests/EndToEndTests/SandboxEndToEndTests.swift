@@ -23,7 +23,8 @@ import Testing
     #expect(messages.first { $0["id"] == 3 }?["error"]?["data"]?["kind"] == "permission_denied")
     #expect(messages.first { $0["id"] == 4 }?["error"]?["data"]?["kind"] == "not_found")
     #expect(
-      messages.first { $0["id"] == 5 }?["result"]?["profiles"]?.arrayValue?.map { $0["valid"] } == [true, true, false]
+      messages.first { $0["id"] == 5 }?["result"]?["profiles"]?.arrayValue?.map { $0["valid"] }
+        == [true, true, false, true]
     )
     for secret in [value, SandboxSeed.adminToken, SandboxSeed.userToken] {
       #expect(!process.stderr.contains(secret), "stderr leaked a token")

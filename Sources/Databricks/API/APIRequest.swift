@@ -8,6 +8,9 @@ package struct APIRequest: Sendable, Equatable {
   package var body: JSONValue?
   /// A form body (`application/x-www-form-urlencoded`, for OAuth token requests) instead of JSON.
   package var form: [(String, String)]?
+  /// An `Authorization` header of another scheme than the bearer's (a service principal's `Basic` client
+  /// authentication at a token endpoint); sent only when the request has no bearer, and redacted from errors.
+  package var authorization: String?
   /// Whether a cancel lets the attempt already sent run to its answer (bounded by the request timeout) instead of
   /// abandoning it. For changes such as a revocation: the server may have done the work before the answer came, and the
   /// caller must learn which: work already committed upstream is reported to the client, not undone and not guessed at.
@@ -28,6 +31,6 @@ package struct APIRequest: Sendable, Equatable {
     lhs.method == rhs.method && lhs.path == rhs.path && lhs.body == rhs.body
       && lhs.query.map { [$0.0, $0.1] } == rhs.query.map { [$0.0, $0.1] }
       && lhs.form?.map { [$0.0, $0.1] } == rhs.form?.map { [$0.0, $0.1] }
-      && lhs.answersDespiteCancel == rhs.answersDespiteCancel
+      && lhs.answersDespiteCancel == rhs.answersDespiteCancel && lhs.authorization == rhs.authorization
   }
 }

@@ -104,7 +104,11 @@ package final class RESTClient: Sendable {
     urlRequest.httpMethod = request.method
     urlRequest.setValue("application/json", forHTTPHeaderField: "Accept")
     urlRequest.setValue(userAgent, forHTTPHeaderField: "User-Agent")
-    if let bearer { urlRequest.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
+    if let bearer {
+      urlRequest.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization")
+    } else if let authorization = request.authorization {
+      urlRequest.setValue(authorization, forHTTPHeaderField: "Authorization")
+    }
     if let form = request.form {
       urlRequest.httpBody = Data(FormEncoding.encode(form).utf8)
       urlRequest.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
@@ -113,7 +117,7 @@ package final class RESTClient: Sendable {
       urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
     }
     // Remembered before they go out, so that an error echoing them is redacted on its way to the client.
-    SecretScrubber.remember((bearer.map { [$0] } ?? []) + extraSecrets)
+    SecretScrubber.remember((bearer.map { [$0] } ?? []) + (request.authorization.map { [$0] } ?? []) + extraSecrets)
     let start = now()
     var attempt = 0
     while true {

@@ -21,7 +21,10 @@ package struct Profile: Sendable, Equatable {
     case oauth
     /// OAuth machine-to-machine (`client_id` + `client_secret`).
     case m2m
-    /// Another SDK auth type (basic, Azure, Google, OIDC, metadata service) that brickauth does not mint itself.
+    /// Workload identity federation: a CI system's or identity provider's JWT exchanged for a token (`env-oidc`,
+    /// `file-oidc`, `github-oidc`).
+    case federation
+    /// Another SDK auth type (basic, Azure, Google, metadata service) that brickauth does not mint itself.
     case other
     /// Nothing usable: no host.
     case none
@@ -51,6 +54,17 @@ package struct Profile: Sendable, Equatable {
     (authType, credentialKind) = Self.authType(attributes, hasHost: host != nil)
   }
 
+  /// The auth types brickauth mints tokens for; any other is named to the user together with this list.
+  package static let servedAuthTypes = [
+    "pat", "databricks-cli", "external-browser", "u2m", "oauth-m2m", "env-oidc", "file-oidc", "github-oidc",
+  ]
+
+  /// The file holding a federation JWT: `oidc_token_filepath` as the Python SDK names the key, or
+  /// `databricks_id_token_filepath` as the Go SDK and the CLI do (both read `DATABRICKS_OIDC_TOKEN_FILEPATH`).
+  package var oidcTokenFilePath: String? {
+    attributes["oidc_token_filepath"].nonEmpty ?? attributes["databricks_id_token_filepath"].nonEmpty
+  }
+
   /// The SDKs' default credential order (pat, basic, oauth-m2m, databricks-cli, …) applied to the keys present.
   /// A host with nothing else is `databricks-cli`: OAuth through the CLI's token storage, which `login` fills.
   private static func authType(_ attributes: [String: String], hasHost: Bool) -> (String, CredentialKind) {
@@ -60,6 +74,7 @@ package struct Profile: Sendable, Equatable {
       case "pat": return (explicit, .pat)
       case "databricks-cli", "external-browser", "u2m": return (explicit, .oauth)
       case "oauth-m2m": return (explicit, .m2m)
+      case "env-oidc", "file-oidc", "github-oidc": return (explicit, .federation)
       default: return (explicit, .other)
       }
     }
@@ -72,8 +87,8 @@ package struct Profile: Sendable, Equatable {
     if has("google_credentials") { return ("google-credentials", .other) }
     if has("google_service_account") { return ("google-id", .other) }
     if has("metadata_service_url") { return ("metadata-service", .other) }
-    if has("databricks_id_token_filepath") { return ("file-oidc", .other) }
-    if has("oidc_token_env") { return ("env-oidc", .other) }
+    if has("databricks_id_token_filepath") || has("oidc_token_filepath") { return ("file-oidc", .federation) }
+    if has("oidc_token_env") { return ("env-oidc", .federation) }
     return ("databricks-cli", .oauth)
   }
 }

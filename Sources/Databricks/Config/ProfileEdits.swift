@@ -50,6 +50,24 @@ package enum ProfileEdits {
     if !hadProfiles { try setDefaultProfile(&document, profile) }
   }
 
+  /// A service principal's OAuth secret: `host`, `account_id` (when given), `client_id`, `client_secret`,
+  /// `auth_type = oauth-m2m`, and `scopes` when they are not the default; every other credential key goes.
+  package static func saveServicePrincipalLogin(
+    _ document: inout INIDocument,
+    profile: String,
+    host: String,
+    accountId: String?,
+    clientId: String,
+    clientSecret: String,
+    scopes: [String]
+  ) throws(INIEditError) {
+    try saveOAuthLogin(&document, profile: profile, host: host, accountId: accountId, scopes: scopes)
+    document.removeKey("databricks_cli_path", from: profile)
+    try document.set("client_id", to: clientId, in: profile)
+    try document.set("client_secret", to: clientSecret, in: profile)
+    try document.set("auth_type", to: "oauth-m2m", in: profile)
+  }
+
   private static func hasProfiles(_ document: INIDocument) -> Bool {
     document.sections.contains {
       !ProfileName.same($0.name, ConfigFile.settingsSection)

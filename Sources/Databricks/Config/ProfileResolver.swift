@@ -16,7 +16,7 @@ package struct ProfileResolver: Sendable {
     ("azure_workspace_resource_id", "DATABRICKS_AZURE_RESOURCE_ID"), ("azure_use_msi", "ARM_USE_MSI"),
     ("azure_client_secret", "ARM_CLIENT_SECRET"), ("azure_client_id", "ARM_CLIENT_ID"),
     ("azure_tenant_id", "ARM_TENANT_ID"), ("databricks_id_token_filepath", "DATABRICKS_OIDC_TOKEN_FILEPATH"),
-    ("oidc_token_env", "DATABRICKS_OIDC_TOKEN_ENV"),
+    ("oidc_token_env", "DATABRICKS_OIDC_TOKEN_ENV"), ("token_audience", "DATABRICKS_TOKEN_AUDIENCE"),
   ]
 
   package var environment: [String: String]

@@ -2,8 +2,10 @@
 package enum CredentialError: Error, Equatable, Sendable {
   /// OAuth with no cached token, or an expired one: the user must `login`.
   case loginRequired(profile: String?, reason: String)
-  /// An auth type brickauth does not mint itself (Azure, Google, basic, OIDC, metadata service, M2M for now).
+  /// An auth type brickauth does not mint itself (Azure, Google, basic, metadata service).
   case unsupportedAuthType(profile: String?, authType: String)
+  /// A federated profile's subject JWT cannot be had (`reason` names the variable or file, never a token).
+  case subjectTokenUnavailable(profile: String?, reason: String)
   /// The token cache file exists but cannot be used.
   case tokenCacheUnusable(path: String, reason: String)
 }

@@ -12,6 +12,10 @@ package import Foundation
 /// cache's lock and re-reads the cache first, so when another process (or the CLI) refreshed a moment ago its new token
 /// is used and the rotated refresh token is never sent twice.
 ///
+/// Machine profiles (a service principal's secret, workload identity federation) have no refresh token: their tokens
+/// are minted anew when the one held expires within the same 5 minutes, once for all concurrent callers, and kept in
+/// this process's memory only (the CLI keeps none on disk; neither do we).
+///
 /// ```swift
 /// let tokens = try await credentials.workspace(for: "dev").listOwnTokens()
 /// ```
@@ -29,6 +33,13 @@ package actor CredentialManager {
   private var refreshes: [ProfileName.Key: Task<ResolvedCredential, any Error>] = [:]
   /// OAuth endpoints per host and account: discovery answers do not change while we run.
   private var endpoints: [String: OAuthClient.Endpoints] = [:]
+  /// The token minted for each machine profile (keyed by its name's bytes), and who it was minted as: a profile
+  /// whose identity changed (a rotated secret) mints anew.
+  private var minted: [ProfileName.Key: (identity: MachineIdentity, credential: ResolvedCredential)] = [:]
+  /// The mint in flight for each machine profile.
+  private var mints: [ProfileName.Key: Task<ResolvedCredential, any Error>] = [:]
+  /// Counts mints, so a listing of held tokens knows when it must be computed again.
+  private var mintCount = 0
 
   package init(
     config: ConfigStore,
@@ -85,9 +96,73 @@ package actor CredentialManager {
       return try await refreshed(
         Refresh(profile: profile, host: host, plan: plan, force: forceRefresh, seen: entry.accessToken)
       )
-    case .m2m, .other, .none:
+    case .m2m, .federation:
+      let identity = try MachineIdentity(profile, environment: resolver.environment)
+      if !forceRefresh, let held = minted[Self.machineKey(profile)], held.identity == identity,
+        held.credential.host == host, !Self.needsRefresh(held.credential.expiresAt, now: now())
+      {
+        return ResolvedCredential(
+          profile: profile,
+          bearer: held.credential.bearer,
+          host: host,
+          expiresAt: held.credential.expiresAt
+        )
+      }
+      return try await remint(profile, host: host, identity: identity)
+    case .other, .none:
       throw CredentialError.unsupportedAuthType(profile: profile.name, authType: profile.authType)
     }
+  }
+
+  /// Mints a new token for the machine `profile` as `identity`, once for all concurrent callers (a caller arriving
+  /// while a mint is in flight shares its outcome), and holds it in memory for the next callers.
+  func remint(_ profile: Profile, host: DatabricksHost, identity: MachineIdentity) async throws -> ResolvedCredential {
+    let key = Self.machineKey(profile)
+    if let running = mints[key] { return try await running.value }
+    let task = Task {
+      let credential = try await mint(profile, host: host, identity: identity)
+      minted[key] = (identity, credential)
+      mintCount += 1
+      return credential
+    }
+    mints[key] = task
+    defer { mints[key] = nil }
+    return try await task.value
+  }
+
+  /// The machine tokens held now, by profile name, with when each expires, and a count that changes with every mint.
+  package func heldMachineTokens() -> (mintCount: Int, expiries: [ProfileName.Key: Date?]) {
+    (mintCount, minted.mapValues(\.credential.expiresAt))
+  }
+
+  private func mint(_ profile: Profile, host: DatabricksHost, identity: MachineIdentity) async throws
+    -> ResolvedCredential
+  {
+    let endpoints = try await oauthEndpoints(profile, host: host)
+    // The audience asked of GitHub Actions when none is configured: the account id for an account (the Go SDK's
+    // choice, which the Python SDK's host metadata also makes for account hosts), else the token endpoint the JWT is
+    // presented to (the Python SDK's `_oidc_credentials_provider`).
+    let defaultAudience = profile.level == .account ? profile.accountId ?? endpoints.token : endpoints.token
+    let token: OAuthToken
+    do {
+      token = try await oauth.mint(
+        identity,
+        scopes: MachineIdentity.scopes(profile),
+        profile: profile.name,
+        defaultAudience: defaultAudience,
+        environment: resolver.environment,
+        at: endpoints
+      )
+    } catch let unavailable as SubjectTokenSource.Unavailable {
+      throw CredentialError.subjectTokenUnavailable(profile: profile.name, reason: unavailable.reason)
+    }
+    return ResolvedCredential(profile: profile, bearer: token.accessToken, host: host, expiresAt: token.expiry)
+  }
+
+  /// Machine tokens are held per profile name; the environment's profile has none, so it gets a name no section can
+  /// have.
+  private static func machineKey(_ profile: Profile) -> ProfileName.Key {
+    ProfileName.Key(profile.name ?? "\u{0}environment")
   }
 
   /// The workspace endpoints of `requested` (or the default profile), called with its credential.

@@ -23,10 +23,17 @@ package enum FileContents {
   /// an old stamp (or the reverse) in a cache.
   /// - Throws: ``FileError`` for a file that is not regular ("not a regular file"), one over ``sizeLimit``
   ///   ("larger than 16 MiB", also when it grows past the limit while being read), or a failing system call.
-  package static func read(_ path: String) throws(FileError) -> (bytes: [UInt8], stamp: FileStamp)? {
+  /// - Parameter limit: the largest file read, ``sizeLimit`` unless the caller expects a smaller one.
+  package static func read(
+    _ path: String,
+    limit sizeLimit: Int = sizeLimit
+  ) throws(FileError) -> (bytes: [UInt8], stamp: FileStamp)? {
     guard let (fd, info) = try RegularFile.open(path, flags: O_RDONLY) else { return nil }
     defer { close(fd) }
-    let tooLarge = FileError(path: path, reason: "larger than \(sizeLimit >> 20) MiB")
+    let tooLarge = FileError(
+      path: path,
+      reason: sizeLimit >= 1 << 20 ? "larger than \(sizeLimit >> 20) MiB" : "larger than \(sizeLimit >> 10) KiB"
+    )
     guard info.st_size <= sizeLimit else { throw tooLarge }
     var bytes: [UInt8] = []
     bytes.reserveCapacity(Int(info.st_size) + 1)

@@ -154,9 +154,12 @@ package struct OAuthClient: Sendable {
     return refreshed
   }
 
-  private func tokenRequest(
+  /// One token request: `form` to the token endpoint (with `authorization`, a client authentication header, when
+  /// given); a 4xx other than 429 is the grant's `rejection` of the server's `error` and description.
+  func tokenRequest(
     _ form: [(String, String)],
     at endpoints: Endpoints,
+    authorization: String? = nil,
     secrets: [String],
     rejection: (String, String) -> OAuthError
   ) async throws -> OAuthToken {
@@ -165,6 +168,7 @@ package struct OAuthClient: Sendable {
     else { throw OAuthError.malformedTokenResponse(host: endpoints.token) }
     var request = APIRequest("POST", url.path.isEmpty ? "/" : url.path)
     request.form = form
+    request.authorization = authorization
     let started = now()
     let answer: JSONValue?
     do {

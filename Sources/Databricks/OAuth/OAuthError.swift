@@ -12,6 +12,9 @@ package enum OAuthError: Error, Equatable, Sendable {
   case authorizationFailed(error: String, description: String)
   /// The callback's `state` was not the one this flow sent: the redirect is not ours.
   case stateMismatch
+  /// The token endpoint refused a machine's proof of identity (`what`: its client secret, or its OIDC token): the
+  /// profile's secret or federation setup must be fixed.
+  case machineGrantRejected(profile: String?, what: String, error: String, description: String)
   /// The token endpoint answered 2xx without a usable token.
   case malformedTokenResponse(host: String)
 }

@@ -18,6 +18,8 @@ import LoopbackHTTP
 /// | `DELETE /__sandbox/calls` | ``DatabricksSandbox/resetCallCounts()`` |
 /// | `POST /__sandbox/oauth-settings` `{"accessTokenLifetimeSeconds"}` | ``DatabricksSandbox/setAccessTokenLifetime(seconds:)``: the lifetime of the access tokens issued from now on |
 /// | `POST /__sandbox/oauth-token` `{"userName", "lifetimeSeconds"?}` | an OAuth access token for a seeded principal, as ``SandboxWorkspace/issueOAuthAccessToken(userName:lifetimeSeconds:)``: `{"access_token", "token_type": "Bearer", "expires_in"}` |
+/// | `POST /__sandbox/oidc-token` `{"subject"?, "audience"?, "issuer"?, "lifetimeSeconds"?}` | a JWT of the sandbox's identity provider for workload identity federation, as ``SandboxWorkspace/mintSubjectToken(subject:audience:issuer:lifetimeSeconds:)``: `{"value"}` |
+/// | `GET /__sandbox/github-oidc?audience=…` with `Authorization: Bearer <SandboxSeed.githubRequestToken>` | GitHub Actions' ID token endpoint (`ACTIONS_ID_TOKEN_REQUEST_URL`): `{"value"}`, a JWT for that audience (the account id without one); 401 for another bearer |
 ///
 /// A `fault` is one of:
 /// - `{"kind": "status", "status": 429, "retryAfterSeconds"?: 1, "body"?: {...}}`: answer with that status (and a
@@ -65,6 +67,14 @@ struct SandboxControl: Sendable {
         return .json([:])
       case ("POST", "/__sandbox/oauth-token"):
         return try oauthToken(try Self.object(request.body))
+      case ("POST", "/__sandbox/oidc-token"):
+        return try subjectToken(try Self.object(request.body))
+      case ("GET", "/__sandbox/github-oidc"):
+        guard request.headers["Authorization"] == "Bearer \(SandboxSeed.githubRequestToken)" else {
+          return .json(["message": "Unauthorized"], status: 401)
+        }
+        let audience = request.query["audience"].flatMap { $0.isEmpty ? nil : $0 }
+        return .json(["value": .string(workspace.mintSubjectToken(audience: audience))])
       case ("POST", "/__sandbox/oauth-settings"):
         guard let seconds = try Self.integer(try Self.object(request.body), "accessTokenLifetimeSeconds"),
           (1...86_400 * 365).contains(seconds)
@@ -91,6 +101,28 @@ struct SandboxControl: Sendable {
     return .json([
       "access_token": .string(token), "token_type": "Bearer", "expires_in": .int(Int64(saturating: lifetime)),
     ])
+  }
+
+  private func subjectToken(_ body: [String: JSONValue]) throws(SandboxErrorResponse) -> HTTPResponse {
+    var strings: [String: String] = [:]
+    for name in ["subject", "audience", "issuer"] {
+      switch body[name] {
+      case nil, .null?: continue
+      case .string(let value)?: strings[name] = value
+      default: throw .invalidParameterValue("\(name) must be a string")
+      }
+    }
+    let lifetime = try Self.number(body, "lifetimeSeconds") ?? 300
+    guard lifetime.magnitude <= 86_400 * 365 else {
+      throw .invalidParameterValue("lifetimeSeconds must be within a year (negative: already expired)")
+    }
+    let token = workspace.mintSubjectToken(
+      subject: strings["subject"] ?? SandboxSeed.federationSubject,
+      audience: strings["audience"],
+      issuer: strings["issuer"] ?? SandboxSeed.federationIssuer,
+      lifetimeSeconds: lifetime
+    )
+    return .json(["value": .string(token)])
   }
 
   struct FaultRule: Equatable {

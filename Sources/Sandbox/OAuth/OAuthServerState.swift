@@ -14,6 +14,9 @@ struct OAuthServerState {
   var accessTokenLifetimeSeconds = 3600
   /// Token endpoint requests by `grant_type` (`""` when the body has none or cannot be read).
   var tokenRequestCounts: [String: Int] = [:]
+  /// The outside identity provider whose tokens the token-exchange grant accepts, and the policies that map them.
+  let subjectTokens = SubjectTokenIssuer()
+  var federationPolicies: [FederationPolicy] = []
 
   init(accountID: String, app: OAuthApp, refreshTokensRevokeFamilyOnReuse: Bool) {
     self.accountID = accountID

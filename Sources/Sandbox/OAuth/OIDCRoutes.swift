@@ -41,9 +41,11 @@ enum OIDCRoutes {
       "token_endpoint": .string(url + "/v1/token"),
       "response_types_supported": ["code"],
       "response_modes_supported": ["query"],
-      "grant_types_supported": ["authorization_code", "refresh_token"],
+      "grant_types_supported": [
+        "authorization_code", "refresh_token", "client_credentials", .string(MachineGrants.tokenExchange),
+      ],
       "code_challenge_methods_supported": ["S256"],
-      "token_endpoint_auth_methods_supported": ["none"],
+      "token_endpoint_auth_methods_supported": ["none", "client_secret_basic", "client_secret_post"],
       "scopes_supported": ["all-apis", "offline_access"],
     ])
   }

@@ -2,10 +2,11 @@ import Foundation
 import JSON
 import LoopbackHTTP
 
-/// `POST <issuer>/v1/token`: redeems an authorization code or rotates a refresh token (RFC 6749 §4.1.3, §6).
+/// `POST <issuer>/v1/token`: redeems an authorization code or rotates a refresh token (RFC 6749 §4.1.3, §6), and
+/// mints tokens for machines (``MachineGrants``: client credentials and token exchange).
 ///
-/// The body is `application/x-www-form-urlencoded` with `client_id` in it, as the Go SDK sends it for the public
-/// `databricks-cli` client (`AuthStyleInParams`). A success is
+/// The body is `application/x-www-form-urlencoded`; for the user grants it carries `client_id`, as the Go SDK sends
+/// it for the public `databricks-cli` client (`AuthStyleInParams`). A success is
 /// `{"access_token", "token_type": "Bearer", "expires_in", "scope", "refresh_token"?}`: a refresh token only when
 /// `offline_access` was granted, which is why the CLI asks for it. No `id_token`: the CLI does not ask for `openid`.
 enum TokenEndpoint {
@@ -34,14 +35,19 @@ enum TokenEndpoint {
     }
     guard let form else { throw .invalidRequest("The request body is not form-encoded") }
     if let name = form.repeatedNames.first { throw .invalidRequest("Parameter '\(name)' must not be repeated") }
-    guard form["client_id"] == state.oauth.app.clientID else { throw .invalidClient }
     switch form["grant_type"] {
     case nil:
       throw .invalidRequest("Missing required parameter: grant_type")
     case "authorization_code":
+      guard form["client_id"] == state.oauth.app.clientID else { throw .invalidClient }
       return try redeemCode(form, issuer: issuer, now: now, state: &state)
     case "refresh_token":
+      guard form["client_id"] == state.oauth.app.clientID else { throw .invalidClient }
       return try refresh(form, issuer: issuer, now: now, state: &state)
+    case "client_credentials":
+      return try MachineGrants.clientCredentials(request, form: form, now: now, state: &state)
+    case MachineGrants.tokenExchange:
+      return try MachineGrants.exchange(form, issuer: issuer, now: now, state: &state)
     case let other?:
       throw .unsupportedGrantType(other)
     }
@@ -122,8 +128,28 @@ enum TokenEndpoint {
     now: Date,
     state: inout WorkspaceState
   ) -> HTTPResponse {
+    var refreshToken: String?
+    if issuesRefreshToken, grant.scopes.contains("offline_access") {
+      refreshToken = state.oauth.refreshTokens.issue(grant)
+    }
+    return answer(
+      for: principal,
+      scope: grant.scopes.joined(separator: " "),
+      refreshToken: refreshToken,
+      now: now,
+      state: &state
+    )
+  }
+
+  /// A success: a new access token for `principal` with `scope`, and `refreshToken` when there is one.
+  static func answer(
+    for principal: SandboxPrincipal,
+    scope: String,
+    refreshToken: String?,
+    now: Date,
+    state: inout WorkspaceState
+  ) -> HTTPResponse {
     let lifetime = state.oauth.accessTokenLifetimeSeconds
-    let scope = grant.scopes.joined(separator: " ")
     var body: [String: JSONValue] = [
       "access_token": .string(
         state.issueOAuthAccessToken(for: principal, lifetimeSeconds: Double(lifetime), scope: scope, now: now)
@@ -132,9 +158,7 @@ enum TokenEndpoint {
       "expires_in": .int(Int64(lifetime)),
       "scope": .string(scope),
     ]
-    if issuesRefreshToken, grant.scopes.contains("offline_access") {
-      body["refresh_token"] = .string(state.oauth.refreshTokens.issue(grant))
-    }
+    body["refresh_token"] = refreshToken.map(JSONValue.string)
     var response = HTTPResponse.json(.object(body))
     response.headers.add("Cache-Control", "no-store")
     response.headers.add("Pragma", "no-cache")

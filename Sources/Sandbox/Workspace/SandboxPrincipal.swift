@@ -14,6 +14,8 @@ package struct SandboxPrincipal: Sendable, Equatable {
   package var groups: [Group]
   /// Set only for service principals: the id that on-behalf-of tokens are requested with.
   package var applicationID: String?
+  /// Set only for service principals with an OAuth secret: what the `client_credentials` grant authenticates with.
+  package var clientSecret: String?
 
   package init(
     id: Int64,
@@ -21,7 +23,8 @@ package struct SandboxPrincipal: Sendable, Equatable {
     displayName: String,
     isAdmin: Bool,
     groups: [Group],
-    applicationID: String? = nil
+    applicationID: String? = nil,
+    clientSecret: String? = nil
   ) {
     self.id = id
     self.userName = userName
@@ -29,5 +32,6 @@ package struct SandboxPrincipal: Sendable, Equatable {
     self.isAdmin = isAdmin
     self.groups = groups
     self.applicationID = applicationID
+    self.clientSecret = clientSecret
   }
 }

@@ -21,15 +21,28 @@ package enum SandboxSeed {
     groups: [usersGroup]
   )
 
-  /// The target of on-behalf-of tokens; it has no bootstrap credential of its own.
+  /// The target of on-behalf-of tokens, and the machine identity: it signs in with its OAuth secret (the
+  /// `client_credentials` grant) or, through ``federationSubject``'s policy, with a CI system's token. No PAT.
   package static let servicePrincipal = SandboxPrincipal(
     id: 4_000_000_000_000_003,
     userName: "5e1f3c2a-9b8d-4c7e-a6f5-0d1e2f3a4b5c",
     displayName: "sandbox-automation",
     isAdmin: false,
     groups: [usersGroup],
-    applicationID: "5e1f3c2a-9b8d-4c7e-a6f5-0d1e2f3a4b5c"
+    applicationID: "5e1f3c2a-9b8d-4c7e-a6f5-0d1e2f3a4b5c",
+    clientSecret: servicePrincipalSecret
   )
+
+  /// The service principal's OAuth secret (Databricks' secrets start with `dose`).
+  package static let servicePrincipalSecret = "dose0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+
+  /// The identity provider of the seeded federation policy (see ``DatabricksSandbox/mintSubjectToken``).
+  package static let federationIssuer = "https://issuer.sandbox.example"
+  /// The subject the seeded federation policy maps to ``servicePrincipal``, shaped like a GitHub Actions one.
+  package static let federationSubject = "repo:sandbox-org/sandbox-repo:ref:refs/heads/main"
+  /// What the fake GitHub Actions token endpoint (`/__sandbox/github-oidc`) wants as its bearer, as GitHub hands a
+  /// job `ACTIONS_ID_TOKEN_REQUEST_TOKEN`.
+  package static let githubRequestToken = "ghs_sandboxRequestToken0123456789abcdef"
 
   /// The account of the workspace (a UUID, like real account ids); its OIDC endpoints live under
   /// `/oidc/accounts/<accountID>/`.

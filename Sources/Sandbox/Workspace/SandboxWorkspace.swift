@@ -34,6 +34,14 @@ package final class SandboxWorkspace: Sendable {
       )
     )
     try state.conf.apply(configuration.workspaceConf.mapValues(JSONValue.string))
+    state.oauth.federationPolicies = [
+      FederationPolicy(
+        issuer: SandboxSeed.federationIssuer,
+        subject: SandboxSeed.federationSubject,
+        audiences: [configuration.accountID],
+        principalID: SandboxSeed.servicePrincipal.id
+      )
+    ]
     let now = clock.now().epochMilliseconds
     for (owner, value) in [(SandboxSeed.admin, SandboxSeed.adminToken), (SandboxSeed.user, SandboxSeed.userToken)] {
       state.tokens.insert(
@@ -249,6 +257,28 @@ package final class SandboxWorkspace: Sendable {
   /// How many refresh tokens are live (issued and neither rotated nor revoked).
   package var liveRefreshTokenCount: Int {
     state.withLock { $0.oauth.refreshTokens.liveCount }
+  }
+
+  /// A JWT of the sandbox's outside identity provider (what a CI system hands a job), signed so that the
+  /// token-exchange grant accepts it when the seeded federation policy matches its claims. The defaults match that
+  /// policy: ``SandboxSeed/federationIssuer``, ``SandboxSeed/federationSubject`` and the account id as audience.
+  package func mintSubjectToken(
+    subject: String = SandboxSeed.federationSubject,
+    audience: String? = nil,
+    issuer: String = SandboxSeed.federationIssuer,
+    lifetimeSeconds: Double = 300
+  ) -> String {
+    let now = clock.now()
+    let audience = audience ?? accountID
+    return state.withLock {
+      $0.oauth.subjectTokens.sign(
+        issuer: issuer,
+        subject: subject,
+        audience: audience,
+        lifetimeSeconds: lifetimeSeconds,
+        now: now
+      )
+    }
   }
 
   /// Token endpoint requests (workspace and account alike) with this `grant_type`; `""` counts those without one.

@@ -45,8 +45,8 @@ package final class MetadataService: Sendable {
     let profile = try await resolve(requested)
     guard let host = profile.host else { throw CredentialError.loginRequired(profile: profile.name, reason: "no host") }
     switch profile.credentialKind {
-    case .pat, .oauth: break
-    case .m2m, .other, .none:
+    case .pat, .oauth, .m2m, .federation: break
+    case .other, .none:
       throw CredentialError.unsupportedAuthType(profile: profile.name, authType: profile.authType)
     }
     let key = Self.key(profile)

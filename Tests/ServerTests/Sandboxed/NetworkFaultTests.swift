@@ -143,11 +143,12 @@ import Testing
       #expect(byName["user"]?["valid"] == true)
       #expect(byName["needs-login"]?["valid"] == false)
       #expect(byName["needs-login"]?["error"]?["data"]?["kind"] == "auth_required")
+      #expect(byName["sp"]?["valid"] == true)
       #expect(byName["gone"]?["valid"] == false)
       #expect(byName["gone"]?["error"]?["data"]?["kind"] == "network_error")
       let progress = messages.filter { $0["method"] == "notifications/progress" }
-      #expect(progress.last?["params"]?["progress"] == 4)
-      #expect(progress.last?["params"]?["total"] == 4)
+      #expect(progress.last?["params"]?["progress"] == 5)
+      #expect(progress.last?["params"]?["total"] == 5)
     }
   }
 }

@@ -245,7 +245,7 @@ import Testing
       #expect(noLogin["data"]?["profile"] == "needs-login")
       let unknown = try await world.error("listTokens", ["profile": "nope"])
       #expect(ApplicationError(errorObject: unknown) == .profileNotFound)
-      #expect(unknown["data"]?["available"] == ["admin", "user", "needs-login"])
+      #expect(unknown["data"]?["available"] == ["admin", "user", "needs-login", "sp"])
     }
   }
 }

@@ -37,6 +37,9 @@ enum DescribeProfile: RPCMethod {
     var fallbackReason: String?
   }
 
+  /// Where a machine profile's tokens are: nowhere on disk. They are minted anew when they expire.
+  static let machineTokenLocation = "brickauth's memory only (machine tokens are minted again, never stored)"
+
   struct Setting: Encodable, Sendable {
     var value: String
     var source: String
@@ -98,6 +101,9 @@ enum DescribeProfile: RPCMethod {
       configuration: configuration(of: profile),
       valid: false
     )
+    if [.m2m, .federation].contains(profile.credentialKind) {
+      result.tokenStorage = Storage(mode: "memory", source: "default", location: machineTokenLocation)
+    }
     do {
       let user = try await withDeadline(seconds: checkSeconds, what: "Checking the profile") {
         try await services.credentials.workspace(for: params.profile).currentUser()

@@ -3,9 +3,11 @@ import Foundation
 import JSON
 import JSONRPC
 
-/// Signs a profile in: with `token`, checks the PAT against SCIM `Me` and saves it; otherwise runs the CLI's OAuth
-/// U2M flow. The authorization URL is always reported (progress, stderr, and a `pending` answer when `waitSeconds`
-/// pass first); the flow runs on until `timeoutSeconds`, and `login` again (same profile or `loginId`) waits on it.
+/// Signs a profile in: with `token`, checks the PAT against SCIM `Me` and saves it; with `clientId` and
+/// `clientSecret`, mints a token as that service principal, checks it and saves the pair (`oauth-m2m`); otherwise
+/// runs the CLI's OAuth U2M flow. The authorization URL is always reported (progress, stderr, and a `pending` answer
+/// when `waitSeconds` pass first); the flow runs on until `timeoutSeconds`, and `login` again (same profile or
+/// `loginId`) waits on it.
 /// Once it has ended, its `loginId` still answers with how it ended for a while (see ``LoginCoordinator``), while the
 /// same profile without a `loginId` starts a new flow.
 enum Login: RPCMethod {
@@ -21,6 +23,8 @@ enum Login: RPCMethod {
     var host: String?
     var accountId: String?
     var token: String?
+    var clientId: String?
+    var clientSecret: String?
     var scopes: [String]?
     var openBrowser: Bool?
     var waitSeconds: Double?
@@ -54,6 +58,20 @@ enum Login: RPCMethod {
     }
     problems.require(params.token.map { !$0.isEmpty } ?? true, "/token", "must not be empty")
     problems.require(params.loginId == nil || params.token == nil, "/loginId", "a PAT login has no flow to join")
+    problems.require(params.clientId.map { !$0.isEmpty } ?? true, "/clientId", "must not be empty")
+    problems.require(params.clientSecret.map { !$0.isEmpty } ?? true, "/clientSecret", "must not be empty")
+    problems.require(
+      (params.clientId == nil) == (params.clientSecret == nil),
+      params.clientId == nil ? "/clientId" : "/clientSecret",
+      "is required with \(params.clientId == nil ? "clientSecret" : "clientId") (a service principal login)"
+    )
+    let servicePrincipal = params.clientId != nil || params.clientSecret != nil
+    problems.require(!servicePrincipal || params.token == nil, "/token", "cannot be combined with clientId")
+    problems.require(
+      !servicePrincipal || params.loginId == nil,
+      "/loginId",
+      "a service principal login has no flow to join"
+    )
     try problems.check()
     let services = call.services
     let waitSeconds = params.waitSeconds ?? defaultWaitSeconds
@@ -71,6 +89,10 @@ enum Login: RPCMethod {
     let target = try await target(params, services)
     if let token = params.token {
       return Result(try await services.patLogin.run(target, token: token))
+    }
+    if let clientId = params.clientId, let clientSecret = params.clientSecret {
+      let login = ServicePrincipalLogin(client: services.client, configPath: services.config.path)
+      return Result(try await login.run(target, clientId: clientId, clientSecret: clientSecret))
     }
     let login = services.oauthLogin(openBrowser: params.openBrowser ?? true)
     let flow = await services.logins.flow(

@@ -61,8 +61,10 @@ enum ListProfiles: RPCMethod {
       case .keyring(let generation): [1, generation]
       case nil: [-1]
       }
-    let remembered = try services.profileList.value(for: [config.version] + stamp) {
-      let list = result(config.value, tokens.entries(), services: services)
+    // Machine tokens live in the process's memory: held ones show as cached, and every mint changes the answer.
+    let held = await services.credentials.heldMachineTokens()
+    let remembered = try services.profileList.value(for: [config.version] + stamp + [held.mintCount]) {
+      let list = result(config.value, tokens.entries(), held: held.expiries, services: services)
       return (list, try EncodedResult(list))
     }
     guard params.validate == true else { return remembered.encoded }
@@ -109,6 +111,7 @@ enum ListProfiles: RPCMethod {
   static func result(
     _ config: ConfigFile?,
     _ tokens: [ProfileName.Key: OAuthTokenStore.Entry],
+    held: [ProfileName.Key: Date?] = [:],
     services: Services
   ) -> ProfileList {
     let defaultName = services.resolver.defaultProfileName(in: config)
@@ -119,13 +122,20 @@ enum ListProfiles: RPCMethod {
         summary(
           $0,
           isDefault: $0.name.map { Array($0.utf8) } == defaultName.map { Array($0.utf8) },
-          token: $0.name.flatMap { tokens[ProfileName.Key($0)] }
+          token: $0.name.flatMap { tokens[ProfileName.Key($0)] },
+          held: $0.name.flatMap { held[ProfileName.Key($0)] }
         )
       }
     )
   }
 
-  static func summary(_ profile: Profile, isDefault: Bool, token: OAuthTokenStore.Entry?) -> Summary {
+  /// - Parameter held: for a machine profile whose minted token this process holds, when it expires.
+  static func summary(
+    _ profile: Profile,
+    isDefault: Bool,
+    token: OAuthTokenStore.Entry?,
+    held: Date?? = nil
+  ) -> Summary {
     var credential = Credential(kind: profile.credentialKind.rawValue, cached: false)
     switch profile.credentialKind {
     case .pat:
@@ -133,7 +143,10 @@ enum ListProfiles: RPCMethod {
     case .oauth:
       credential.cached = token != nil
       credential.expiresAt = token?.expiry.map(RFC3339.utcString)
-    case .m2m, .other, .none:
+    case .m2m, .federation:
+      credential.cached = held != nil
+      credential.expiresAt = held.flatMap { $0 }.map(RFC3339.utcString)
+    case .other, .none:
       break
     }
     return Summary(
