@@ -33,6 +33,9 @@ enum ListProfiles: RPCMethod {
     var authType: String
     var isDefault: Bool
     var credential: Credential
+    /// Whether `getToken` would ask for a sign-in, known from the files alone (``LoginRequirement``), and its reason.
+    var loginRequired: Bool
+    var loginRequiredReason: String?
     /// With `validate` only: whether the check succeeded, and its error when it did not.
     var valid: Bool?
     var error: JSONValue?
@@ -55,15 +58,24 @@ enum ListProfiles: RPCMethod {
     {
       tokens = await services.tokens.byProfile(profiles, storage: storage)
     }
+    // `nil` when the tokens could not be read: then whether a token is missing is not known.
+    var missingTokenReason: String?
+    if let plan = tokens.plan { missingTokenReason = await services.tokens.missingTokenReason(plan: plan) }
     let stamp: [Int] =
       switch tokens.stamp {
       case .file(let version): [0, version]
       case .keyring(let generation): [1, generation]
       case nil: [-1]
       }
-    let remembered = try services.profileList.value(for: [config.version] + stamp) {
-      let list = result(config.value, tokens.entries(), services: services)
-      return (list, try EncodedResult(list))
+    let now = services.now()
+    let remembered = try services.profileList.value(
+      for: [config.version] + stamp + [missingTokenReason.hashValue],
+      now: now
+    ) {
+      let entries = tokens.entries()
+      let list = result(config.value, entries, missingTokenReason: missingTokenReason, now: now, services: services)
+      let changes = entries.values.compactMap { LoginRequirement.changes(for: $0, after: now) }.min()
+      return ((list, try EncodedResult(list)), until: changes)
     }
     guard params.validate == true else { return remembered.encoded }
     var list = remembered.list
@@ -109,6 +121,8 @@ enum ListProfiles: RPCMethod {
   static func result(
     _ config: ConfigFile?,
     _ tokens: [ProfileName.Key: OAuthTokenStore.Entry],
+    missingTokenReason: String?,
+    now: Date,
     services: Services
   ) -> ProfileList {
     let defaultName = services.resolver.defaultProfileName(in: config)
@@ -119,13 +133,27 @@ enum ListProfiles: RPCMethod {
         summary(
           $0,
           isDefault: $0.name.map { Array($0.utf8) } == defaultName.map { Array($0.utf8) },
-          token: $0.name.flatMap { tokens[ProfileName.Key($0)] }
+          token: $0.name.flatMap { tokens[ProfileName.Key($0)] },
+          missingTokenReason: missingTokenReason,
+          now: now
         )
       }
     )
   }
 
-  static func summary(_ profile: Profile, isDefault: Bool, token: OAuthTokenStore.Entry?) -> Summary {
+  static func summary(
+    _ profile: Profile,
+    isDefault: Bool,
+    token: OAuthTokenStore.Entry?,
+    missingTokenReason: String?,
+    now: Date
+  ) -> Summary {
+    let loginRequiredReason = LoginRequirement.reason(
+      for: profile,
+      token: token,
+      missingTokenReason: missingTokenReason,
+      now: now
+    )
     var credential = Credential(kind: profile.credentialKind.rawValue, cached: false)
     switch profile.credentialKind {
     case .pat:
@@ -144,7 +172,9 @@ enum ListProfiles: RPCMethod {
       level: profile.level.rawValue,
       authType: profile.authType,
       isDefault: isDefault,
-      credential: credential
+      credential: credential,
+      loginRequired: loginRequiredReason != nil,
+      loginRequiredReason: loginRequiredReason
     )
   }
 }
