@@ -45,6 +45,8 @@ extension RPCError {
       }
     case let error as LoopbackListenerError:
       self = .init(error)
+    case let error as RedirectPasteRefusal:
+      self = .init(error)
     case is LoginCancelled:
       self.init(
         .authFailed,
@@ -161,6 +163,24 @@ extension RPCError {
       self.init(.authFailed, "Login failed: \(error.description)")
     case .closed:
       self.init(.authFailed, "Login failed: \(error.description)", retryable: true)
+    }
+  }
+
+  /// A pasted redirect address that did not complete the login: `auth_failed`, saying whether the login still waits
+  /// (for a correct address or its own redirect) or has ended. The address, its code and state are never repeated.
+  private init(_ error: RedirectPasteRefusal) {
+    let refused = "The callbackUrl was not used: \(error.description)"
+    switch error {
+    case .loginEnded, .alreadyAnswered:
+      self.init(.authFailed, refused)
+    case .authorizationError(let code, _):
+      self.init(
+        .authFailed,
+        "\(refused); the login still waits until its deadline",
+        extra: ["oauthError": .string(code)]
+      )
+    case .notTheRedirect, .stateMismatch:
+      self.init(.authFailed, "\(refused); the login still waits until its deadline")
     }
   }
 

@@ -68,7 +68,7 @@ import Testing
       #expect(
         profiles[0] == [
           "name": "DEFAULT", "host": "https://adb-123.azuredatabricks.net", "level": "workspace", "authType": "pat",
-          "isDefault": false, "credential": ["kind": "pat", "cached": true],
+          "isDefault": false, "credential": ["kind": "pat", "cached": true], "loginRequired": false,
         ]
       )
       #expect(
@@ -76,17 +76,23 @@ import Testing
           "name": "dev", "host": "https://dev.cloud.databricks.com", "workspaceId": "4242", "level": "workspace",
           "authType": "databricks-cli", "isDefault": true,
           "credential": ["kind": "oauth", "cached": true, "expiresAt": "2026-08-21T12:37:20Z"],
+          "loginRequired": false,
         ]
       )
       #expect(
         profiles[2] == [
           "name": "acct", "host": "https://accounts.cloud.databricks.com", "accountId": "abc-123", "level": "account",
           "authType": "databricks-cli", "isDefault": false, "credential": ["kind": "oauth", "cached": true],
+          "loginRequired": false,
         ]
       )
       #expect(profiles[3]["credential"] == ["kind": "m2m", "cached": false])
       #expect(profiles[4]["host"] == .null)
       #expect(profiles[4]["credential"]?["kind"] == "pat")
+      #expect(profiles[4]["loginRequired"] == true)
+      #expect(
+        profiles[4]["loginRequiredReason"] == "The profile nohost has no usable credential: no host. Call login."
+      )
       let text = String(decoding: JSONWriter.bytes(response), as: UTF8.self)
       for secret in ["DEFAULTSECRET", "SPSECRET", "NOHOSTSECRET", "ACCESSSECRET", "REFRESHSECRET", "ACCOUNTSECRET"] {
         #expect(!text.contains(secret))
@@ -122,6 +128,70 @@ import Testing
     try await ScratchDirectory.with { directory in
       let result = try #require(try await server(directory, tokenCache: "{not json").call("listProfiles")["result"])
       #expect(result["profiles"]?.arrayValue?[1]["credential"] == ["kind": "oauth", "cached": false])
+      #expect(result["profiles"]?.arrayValue?[1]["loginRequired"] == false, "unreadable: not known to be missing")
+    }
+  }
+
+  /// `loginRequired` from the files alone, with the reason `getToken` gives; a token without a refresh token turns
+  /// into one needing a sign-in when it enters the refresh margin, with no file changing.
+  @Test func loginRequiredIsKnownFromTheFilesWithGetTokensReason() async throws {
+    try await ScratchDirectory.with { directory in
+      let config = """
+        [fresh]
+        host = https://fresh.example
+        auth_type = databricks-cli
+        [gone]
+        host = https://gone.example
+        auth_type = databricks-cli
+        [stale]
+        host = https://stale.example
+        auth_type = databricks-cli
+        [soon]
+        host = https://soon.example
+        auth_type = databricks-cli
+        """
+      let tokenCache = """
+        {"version": 1, "tokens": {
+          "fresh": {"access_token": "A1", "refresh_token": "R1", "expiry": "2020-01-01T00:00:00Z"},
+          "stale": {"access_token": "A2", "expiry": "2027-01-15T08:00:00Z"},
+          "soon": {"access_token": "A3", "expiry": "2027-01-15T08:10:00Z"}
+        }}
+        """
+      try config.write(to: directory.appendingPathComponent(".databrickscfg"), atomically: true, encoding: .utf8)
+      let folder = directory.appendingPathComponent(".databricks")
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      try tokenCache.write(to: folder.appendingPathComponent("token-cache.json"), atomically: true, encoding: .utf8)
+      // 2027-01-15T08:00:00Z: `stale` expires now, `soon` in 10 minutes.
+      let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
+      let server = InProcessServer(environment: ["HOME": directory.path], now: clock.now)
+      var nextID: Int64 = 0
+      // Each call its own id: the server's writer keeps every answer, and `call` takes the last one with its id.
+      func call(_ method: String, _ params: JSONValue? = nil) async throws -> JSONValue {
+        nextID += 1
+        return try await server.call(method, id: .int(nextID), params: params)
+      }
+      func states() async throws -> [String: JSONValue] {
+        let profiles = try await call("listProfiles")["result"]?["profiles"]?.arrayValue ?? []
+        return Dictionary(uniqueKeysWithValues: profiles.map { ($0["name"]?.stringValue ?? "", $0) })
+      }
+      var listed = try await states()
+      #expect(listed["fresh"]?["loginRequired"] == false, "expired, but a refresh token can replace it")
+      #expect(listed["soon"]?["loginRequired"] == false)
+      for name in ["gone", "stale"] {
+        #expect(listed[name]?["loginRequired"] == true)
+        let error = try await call("getToken", ["profile": .string(name)])["error"]
+        #expect(error?["data"]?["kind"] == "auth_required")
+        #expect(listed[name]?["loginRequiredReason"] == error?["message"], "the reason getToken gives")
+        let described = try await call("describeProfile", ["profile": .string(name)])["result"]
+        #expect(described?["loginRequired"] == true)
+        #expect(described?["loginRequiredReason"] == error?["message"])
+      }
+      #expect(listed["gone"]?["loginRequiredReason"]?.stringValue?.contains("no OAuth token is cached") == true)
+      #expect(listed["stale"]?["loginRequiredReason"]?.stringValue?.contains("no refresh token") == true)
+      // Six minutes on, `soon` is inside the 5-minute margin: the remembered answer is not reused.
+      clock.advance(seconds: 360)
+      listed = try await states()
+      #expect(listed["soon"]?["loginRequired"] == true)
     }
   }
 

@@ -8,4 +8,9 @@ package enum CredentialError: Error, Equatable, Sendable {
   case subjectTokenUnavailable(profile: String?, reason: String)
   /// The token cache file exists but cannot be used.
   case tokenCacheUnusable(path: String, reason: String)
+
+  /// The reason of ``loginRequired(profile:reason:)`` for a personal access token the caller says Databricks refused
+  /// (`rejectedToken`): brickauth cannot mint another one without the user.
+  package static let refusedTokenReason =
+    "Databricks refused its personal access token, which only a new login replaces"
 }

@@ -60,21 +60,38 @@ package actor CredentialManager {
   /// (`DATABRICKS_CONFIG_PROFILE`, the `DATABRICKS_*` environment, `[__settings__] default_profile`, `DEFAULT`).
   /// - Throws: ``ConfigError`` when the profile cannot be resolved, ``CredentialError`` when it has no usable
   ///   credential, ``TokenStorageError`` when the keyring holding its token cannot be used.
-  /// - Parameter forceRefresh: refresh an OAuth token even when it is not about to expire.
-  package func credential(for requested: String?, forceRefresh: Bool = false) async throws -> ResolvedCredential {
+  /// - Parameters:
+  ///   - forceRefresh: refresh an OAuth token even when it is not about to expire.
+  ///   - rejectedToken: a token Databricks refused, as the caller says: refreshed only while it is still the one held
+  ///     (once for all callers reporting it), otherwise the held token is returned without any request (see
+  ///     ``RejectedTokenDecision``). A PAT that was refused cannot be replaced: ``CredentialError/loginRequired``.
+  package func credential(
+    for requested: String?,
+    forceRefresh: Bool = false,
+    rejectedToken: String? = nil
+  ) async throws -> ResolvedCredential {
     let snapshot = try await config.snapshot()
     let profile = try resolver.resolve(requested, in: snapshot.value, path: config.path)
     guard let host = profile.host else { throw CredentialError.loginRequired(profile: profile.name, reason: "no host") }
     let key = ProfileName.Key(requested ?? "\u{0}default")
     switch profile.credentialKind {
     case .pat:
+      let token = profile.attributes["token"] ?? ""
+      if let rejectedToken, RejectedTokenDecision(held: token, rejected: rejectedToken) == .replace {
+        throw CredentialError.loginRequired(profile: profile.name, reason: CredentialError.refusedTokenReason)
+      }
       if let cached = resolved[key], cached.version == snapshot.version { return cached.credential }
-      let credential = ResolvedCredential(profile: profile, bearer: profile.attributes["token"] ?? "", host: host)
+      let credential = ResolvedCredential(profile: profile, bearer: token, host: host)
       resolved[key] = ([nil], snapshot.version, credential)
       return credential
     case .oauth:
       let plan = try await tokens.readingPlan(tokens.storage(settings: snapshot.value?.settings ?? [:]))
       let (entry, stamp) = try await tokens.lookup(profile, plan: plan)
+      let forceRefresh =
+        forceRefresh
+        || (rejectedToken.flatMap { rejected in
+          entry.map { RejectedTokenDecision(held: $0.accessToken, rejected: rejected) == .replace }
+        } ?? false)
       if !forceRefresh, let cached = resolved[key], cached.version == snapshot.version, cached.stamp == [stamp],
         !Self.needsRefresh(cached.credential.expiresAt, now: now())
       {
@@ -94,7 +111,14 @@ package actor CredentialManager {
         return credential
       }
       return try await refreshed(
-        Refresh(profile: profile, host: host, plan: plan, force: forceRefresh, seen: entry.accessToken)
+        Refresh(
+          profile: profile,
+          host: host,
+          plan: plan,
+          force: forceRefresh,
+          seen: entry.accessToken,
+          refreshable: entry.refreshToken != nil
+        )
       )
     case .m2m, .federation:
       let identity = try MachineIdentity(profile, environment: resolver.environment)
@@ -197,6 +221,8 @@ package actor CredentialManager {
     var plan: TokenStoragePlan
     var force: Bool
     var seen: String
+    /// Whether the token `seen` came with a refresh token.
+    var refreshable: Bool
   }
 
   /// Joins the refresh in flight for this profile, or starts one.
@@ -213,7 +239,9 @@ package actor CredentialManager {
   /// process refreshed it), and stores the new token where the old one was.
   private func refresh(_ request: Refresh) async throws -> ResolvedCredential {
     let (profile, host, plan, force, seen) = (request.profile, request.host, request.plan, request.force, request.seen)
-    let endpoints = try await oauthEndpoints(profile, host: host)
+    // A token read without a refresh token needs a login, which the files alone tell (``LoginRequirement``): unless
+    // another process has stored a new one meanwhile, nothing is asked of the network.
+    let discovered = request.refreshable ? try await oauthEndpoints(profile, host: host) : nil
     let token: OAuthToken = try await tokens.withLock(profile, plan: plan) { current in
       guard let current else {
         throw CredentialError.loginRequired(profile: profile.name, reason: await tokens.missingTokenReason(plan: plan))
@@ -225,7 +253,13 @@ package actor CredentialManager {
         expiry: current.expiry
       )
       let stillFresh = !cached.needsRefresh(now: now())
-      if stillFresh && (!force || current.accessToken != seen) { return (nil, cached) }
+      // Forced because `seen` was refused (or asked for): a token other than `seen` is already its replacement.
+      if stillFresh && (!force || RejectedTokenDecision(held: current.accessToken, rejected: seen) == .useHeld) {
+        return (nil, cached)
+      }
+      guard cached.refreshToken != nil else { throw OAuthError.missingRefreshToken(profile: profile.name) }
+      let endpoints: OAuthClient.Endpoints
+      if let discovered { endpoints = discovered } else { endpoints = try await oauthEndpoints(profile, host: host) }
       let new = try await oauth.refresh(cached, profile: profile.name, at: endpoints)
       let entry = OAuthTokenStore.Entry(
         accessToken: new.accessToken,

@@ -14,8 +14,12 @@ package import Foundation
 /// the flow has finished, and the agent must still learn how it ended. Only the `loginId` finds a finished flow: a
 /// `login` of the same profile after that starts a new one, since asking to sign in again means a new sign-in.
 ///
+/// A running flow can also be completed from the address its browser ended on (``acceptRedirect(_:for:)``), when
+/// that browser runs on another machine and its redirect never reaches this one's listener.
+///
 /// ```swift
 /// let flow = await logins.flow(for: "dev", timeoutSeconds: 600) { publish in try await runLogin(publish) }
+/// try await logins.acceptRedirect("http://localhost:8020/?code=…&state=…", for: flow.id)  // a browser elsewhere
 /// switch try await logins.wait(flow, seconds: 300) { case .finished(let outcome): ...; case .pending(let url): ... }
 /// ```
 package actor LoginCoordinator {
@@ -43,7 +47,7 @@ package actor LoginCoordinator {
 
   private struct Entry {
     var flow: Flow
-    var authorizationURL: String?
+    var authorization: LoginAuthorization?
     /// When the flow ended; `nil` while it runs.
     var finishedAt: Date?
     /// Waiters for the URL and for the outcome. Streams, not continuations: iterating one ends when the waiting task
@@ -72,11 +76,14 @@ package actor LoginCoordinator {
 
   /// The running flow of `profile`, or a new one running `body` until `timeoutSeconds` pass.
   ///
-  /// `body` gets a closure to publish the authorization URL as soon as it is known.
+  /// `body` gets a closure to publish the authorization URL (and how to accept a pasted redirect) as soon as it is
+  /// known.
   package func flow(
     for profile: String,
     timeoutSeconds: Double,
-    _ body: @escaping @Sendable (_ publishURL: @escaping @Sendable (String) async -> Void) async throws -> LoginOutcome
+    _ body:
+      @escaping @Sendable (_ publish: @escaping @Sendable (LoginAuthorization) async -> Void) async throws
+      -> LoginOutcome
   ) -> Flow {
     forgetOldFlows()
     if let running = entries.values.first(where: { $0.finishedAt == nil && ProfileName.same($0.flow.profile, profile) })
@@ -91,7 +98,7 @@ package actor LoginCoordinator {
       do {
         result = .success(
           try await withDeadline(timeoutSeconds) {
-            try await body { url in await self.publish(url, for: id) }
+            try await body { authorization in await self.publish(authorization, for: id) }
           }
         )
       } catch {
@@ -123,7 +130,7 @@ package actor LoginCoordinator {
   /// `nil` when the flow ends first (discovery failed, say), had already ended, or the waiting task is cancelled.
   package func authorizationURL(of id: String) async -> String? {
     guard let entry = entries[id], entry.finishedAt == nil else { return nil }
-    if let url = entry.authorizationURL { return url }
+    if let url = entry.authorization?.url { return url }
     let (stream, continuation) = AsyncStream<String>.makeStream()
     entries[id]?.urlWaiters.append(continuation)
     for await url in stream { return url }
@@ -171,11 +178,23 @@ package actor LoginCoordinator {
     return try outcome.get()
   }
 
-  private func publish(_ url: String, for id: String) {
+  /// Completes the running flow `id` from the address its browser ended on, pasted by the user: the flow's listener
+  /// checks it and, when it is this flow's redirect, the flow goes on exactly as if the redirect had arrived (see
+  /// ``LoopbackListener/acceptPastedRedirect(_:)``). A flow that has not published its URL yet is waited for.
+  /// - Throws: ``RedirectPasteRefusal``; ``RedirectPasteRefusal/loginEnded`` when the flow has ended (or is unknown).
+  package func acceptRedirect(_ address: String, for id: String) async throws(RedirectPasteRefusal) {
+    if entries[id]?.authorization == nil { _ = await authorizationURL(of: id) }
+    guard let entry = entries[id], entry.finishedAt == nil, let authorization = entry.authorization else {
+      throw .loginEnded
+    }
+    try authorization.acceptRedirect(address)
+  }
+
+  private func publish(_ authorization: LoginAuthorization, for id: String) {
     guard var entry = entries[id], entry.finishedAt == nil else { return }
-    entry.authorizationURL = url
+    entry.authorization = authorization
     for waiter in entry.urlWaiters {
-      waiter.yield(url)
+      waiter.yield(authorization.url)
       waiter.finish()
     }
     entry.urlWaiters = []
@@ -199,7 +218,7 @@ package actor LoginCoordinator {
     }
     entry.urlWaiters = []
     entry.outcomeWaiters = []
-    entry.authorizationURL = nil
+    entry.authorization = nil
     entry.finishedAt = now()
     entries[id] = entry
     forgetOldFlows()

@@ -31,8 +31,11 @@ package struct OAuthLogin: Sendable {
     self.openURL = openURL
   }
 
-  /// Runs the login; `publish` receives the authorization URL as soon as it exists.
-  package func run(_ target: LoginTarget, publish: @Sendable (String) async -> Void) async throws -> LoginOutcome {
+  /// Runs the login; `publish` receives the authorization URL as soon as it exists, with the way to complete the
+  /// login from a pasted redirect address instead of the listener.
+  package func run(_ target: LoginTarget, publish: @Sendable (LoginAuthorization) async -> Void) async throws
+    -> LoginOutcome
+  {
     // Where the tokens will go is settled first, so an explicit `secure` without a keyring fails before the browser.
     let plan = try await storagePlan()
     let oauth = OAuthClient(client: client)
@@ -48,9 +51,14 @@ package struct OAuthLogin: Sendable {
       state: state,
       challenge: PKCE.challenge(for: verifier)
     )
-    await publish(url)
+    await publish(
+      LoginAuthorization(url: url) { address throws(RedirectPasteRefusal) in
+        try listener.acceptPastedRedirect(address)
+      }
+    )
     openURL(url)
-    // The listener ignores redirects without this flow's state, so the one it delivers is this flow's.
+    // The listener ignores redirects (and pasted addresses) without this flow's state, so the one it delivers is
+    // this flow's, whichever way it came.
     let code: String
     switch try await listener.callback() {
     case .code(let received, _): code = received

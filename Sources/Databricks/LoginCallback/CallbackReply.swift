@@ -1,3 +1,4 @@
+import Basics
 package import LoopbackHTTP
 
 /// How the listener answers one request and whether the flow ends with it: a pure value, so the pages, statuses
@@ -29,7 +30,7 @@ package struct CallbackReply: Equatable, Sendable {
   package init(for request: CallbackRequest, expectedState: String?, applicationName: String) {
     switch request {
     case .callback(let result):
-      if let expectedState, !Self.constantTimeEquals(result.state, expectedState) {
+      if let expectedState, !ConstantTimeEquality.equal(result.state, expectedState) {
         self.init(ignoring: .stateMismatch, applicationName: applicationName)
         return
       }
@@ -49,7 +50,7 @@ package struct CallbackReply: Equatable, Sendable {
         )
       }
     case .invalidCallback(let reason, let state):
-      if let expectedState, !(state.map { Self.constantTimeEquals($0, expectedState) } ?? false) {
+      if let expectedState, !(state.map { ConstantTimeEquality.equal($0, expectedState) } ?? false) {
         self.init(ignoring: .invalidCallback(reason: reason), applicationName: applicationName)
       } else {
         self.init(failure: .invalidCallback(reason: reason), applicationName: applicationName)
@@ -73,6 +74,20 @@ package struct CallbackReply: Equatable, Sendable {
     } else {
       self.init(status: 400, page: CallbackPage.notTheRedirect("Bad request"), outcome: .keepListening)
     }
+  }
+
+  /// The reply to a redirect that arrives after the flow already has its answer (an address the user pasted): the
+  /// flow goes on with the first one, and this one's code is not used.
+  package static func alreadyAnswered(applicationName: String) -> CallbackReply {
+    CallbackReply(
+      status: 409,
+      page: CallbackPage.failure(
+        error: "Already answered",
+        description: "This login already received its sign-in response, so this one is not used.",
+        applicationName: applicationName
+      ),
+      outcome: .keepListening
+    )
   }
 
   package init(status: Int, page: String, outcome: Outcome) {
@@ -118,16 +133,5 @@ package struct CallbackReply: Equatable, Sendable {
       ],
       body: Array(page.utf8)
     )
-  }
-
-  /// Compares without an early exit, so the time taken says nothing about how much of the state matched.
-  private static func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-    let left = Array(lhs.utf8)
-    let right = Array(rhs.utf8)
-    var difference = UInt8(left.count == right.count ? 0 : 1)
-    for index in 0..<max(left.count, right.count) {
-      difference |= (index < left.count ? left[index] : 0) ^ (index < right.count ? right[index] : 0)
-    }
-    return difference == 0
   }
 }

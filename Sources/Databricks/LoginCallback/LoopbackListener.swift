@@ -39,8 +39,10 @@ package final class LoopbackListener: Sendable {
   package static let defaultRequestTimeoutSeconds = 10.0
 
   private let server: LoopbackHTTPServer
-  /// The redirect's outcome, once one came; the first one is kept.
+  /// The redirect's outcome, once one came (to the listener, or pasted); the first one is kept.
   private let outcome: Locked<Result<CallbackResult, LoopbackListenerError>?>
+  private let expectedState: String?
+  private let expectedPath: String
 
   /// Binds and starts serving at once.
   ///
@@ -78,7 +80,10 @@ package final class LoopbackListener: Sendable {
           applicationName: applicationName
         )
         guard case .finish(let result) = reply.outcome else { return HTTPReply(.respond(reply.response)) }
-        outcome.withLock { $0 = $0 ?? result }
+        // The first answer wins; one arriving after another (a pasted address) is refused, its code unused.
+        guard LoopbackListener.deliver(result, to: outcome) else {
+          return HTTPReply(.respond(CallbackReply.alreadyAnswered(applicationName: applicationName).response))
+        }
         // Whether the browser reads the page or not, the redirect it made is what it is: a code is still valid.
         return HTTPReply(.respond(reply.response), stopsServer: true)
       }
@@ -89,6 +94,8 @@ package final class LoopbackListener: Sendable {
       }
     }
     self.outcome = outcome
+    self.expectedState = expectedState
+    self.expectedPath = expectedPath
     expectedHost.withLock { [port = server.port] in $0 = "localhost:\(port)" }
   }
 
@@ -121,6 +128,37 @@ package final class LoopbackListener: Sendable {
     }
     try Task.checkCancellation()
     return try (outcome.withLock { $0 } ?? .failure(.closed)).get()
+  }
+
+  /// Completes the flow from the address the browser ended on, pasted by the user because that browser runs on
+  /// another machine and never reached this listener (see ``PastedRedirect``): an authorization code carrying this
+  /// flow's state is delivered as if it had arrived here, and the listener closes. The first answer wins, whether the
+  /// listener's or a paste: a later one is refused and its code never used.
+  ///
+  /// Anything else is refused and changes nothing (the listener keeps waiting): not the redirect, another state, and
+  /// an error redirect (`access_denied`), since the user may still consent in that browser.
+  ///
+  /// - Throws: ``RedirectPasteRefusal``; never with a code, a state or the address in it.
+  package func acceptPastedRedirect(_ address: String) throws(RedirectPasteRefusal) {
+    let result = try PastedRedirect(address, port: port, expectedPath: expectedPath).result
+    guard let expectedState, ConstantTimeEquality.equal(result.state, expectedState) else { throw .stateMismatch }
+    if case .error(let error, let description, _) = result {
+      throw .authorizationError(error: error, description: description)
+    }
+    guard Self.deliver(.success(result), to: outcome) else { throw .alreadyAnswered }
+    server.requestStop()
+  }
+
+  /// Records `result` unless an answer is already there; whether it was recorded.
+  private static func deliver(
+    _ result: Result<CallbackResult, LoopbackListenerError>,
+    to outcome: Locked<Result<CallbackResult, LoopbackListenerError>?>
+  ) -> Bool {
+    outcome.withLock { current in
+      guard current == nil else { return false }
+      current = result
+      return true
+    }
   }
 
   /// Stops listening and closes every connection; a waiting ``callback()`` throws ``LoopbackListenerError/closed``.

@@ -41,6 +41,11 @@ package struct MetadataServiceRefusal: Error, Sendable, Equatable {
     kind: "wrong_host",
     message: "X-Databricks-Host does not name the host these credentials are for."
   )
+  package static let invalidRejectedToken = MetadataServiceRefusal(
+    status: 400,
+    kind: "invalid_rejected_token",
+    message: "X-Brickauth-Rejected-Token must be sent at most once, with the token Databricks refused."
+  )
   package static let loginRequired = MetadataServiceRefusal(
     status: 401,
     kind: "login_required",

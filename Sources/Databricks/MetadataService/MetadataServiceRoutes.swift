@@ -64,24 +64,26 @@ package struct MetadataServiceRoutes: Sendable {
     return .success(route)
   }
 
+  /// The header in which a client names the token Databricks refused (see ``RejectedTokenDecision``), so that a
+  /// wrapper around a child process can ask for a replacement without every retry forcing a refresh.
+  package static let rejectedTokenHeader = "X-Brickauth-Rejected-Token"
+
+  /// The refused token `request` names in ``rejectedTokenHeader``: `nil` without the header, a refusal when it is
+  /// sent more than once or empty (which token was meant is unclear, and guessing could refresh needlessly).
+  package static func rejectedToken(in request: HTTPRequest) -> Result<String?, MetadataServiceRefusal> {
+    let values = request.headers.values(for: rejectedTokenHeader)
+    guard let value = values.first else { return .success(nil) }
+    guard values.count == 1, !value.isEmpty else { return .failure(.invalidRejectedToken) }
+    return .success(value)
+  }
+
   /// The route at `path`, compared with every served path in constant time and without stopping at a match, so
   /// timing tells nothing about how much of a guess was right.
   private func lookUp(_ path: String) -> Route? {
     var found: Route?
-    for (served, route) in routes where Self.constantTimeEqual(served, path) {
+    for (served, route) in routes where ConstantTimeEquality.equal(served, path) {
       found = route
     }
     return found
-  }
-
-  private static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-    let (left, right) = (Array(lhs.utf8), Array(rhs.utf8))
-    var difference = UInt8(truncatingIfNeeded: left.count ^ right.count)
-    for index in 0..<max(left.count, right.count) {
-      let a = index < left.count ? left[index] : 0
-      let b = index < right.count ? right[index] : 0
-      difference |= a ^ b
-    }
-    return difference == 0 && left.count == right.count
   }
 }

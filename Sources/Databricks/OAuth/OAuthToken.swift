@@ -43,8 +43,11 @@ package struct OAuthToken: Sendable, Equatable {
     expiry = seconds.map { now.addingTimeInterval(min(max(0, $0), Self.maximumExpiresInSeconds)) }
   }
 
+  /// The CLI's refresh margin: a token that expires within 5 minutes is refreshed before use.
+  package static let refreshMarginSeconds: TimeInterval = 300
+
   /// Whether the token must be refreshed before use: it expires within `margin` (the CLI's 5 minutes).
-  package func needsRefresh(now: Date, margin: TimeInterval = 300) -> Bool {
+  package func needsRefresh(now: Date, margin: TimeInterval = refreshMarginSeconds) -> Bool {
     expiry.map { $0.timeIntervalSince(now) <= margin } ?? false
   }
 }

@@ -137,10 +137,11 @@ package actor OAuthTokenStore {
   /// Profiles other than OAuth ones are passed over. A profile whose token cannot be read (a broken file, a keyring
   /// error) is just missing.
   package func byProfile(_ profiles: [Profile], storage: TokenStorage) async -> OAuthTokensByProfile {
-    switch await readingPlan(storage) {
+    let plan = await readingPlan(storage)
+    switch plan {
     case .file:
       guard let tokens = try? await file.snapshot() else { return OAuthTokensByProfile(stamp: nil) { [:] } }
-      return OAuthTokensByProfile(stamp: .file(version: tokens.version)) {
+      return OAuthTokensByProfile(stamp: .file(version: tokens.version), plan: plan) {
         var entries: [ProfileName.Key: Entry] = [:]
         for profile in profiles where profile.credentialKind == .oauth {
           guard let name = profile.name else { continue }
@@ -159,7 +160,7 @@ package actor OAuthTokenStore {
         for await (name, entry) in group { entries[ProfileName.Key(name)] = entry }
         return entries
       }
-      return OAuthTokensByProfile(stamp: .keyring(generation: generation)) { entries }
+      return OAuthTokensByProfile(stamp: .keyring(generation: generation), plan: plan) { entries }
     }
   }
 

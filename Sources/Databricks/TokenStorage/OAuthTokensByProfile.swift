@@ -5,12 +5,17 @@ package struct OAuthTokensByProfile: Sendable {
   package var stamp: OAuthTokenStore.Stamp?
   /// Each profile's entry by profile name.
   package var entries: @Sendable () -> [ProfileName.Key: OAuthTokenStore.Entry]
+  /// Where the entries were read (`nil` when the store could not be read), for why a token is missing (see
+  /// ``OAuthTokenStore/missingTokenReason(plan:)``).
+  package var plan: TokenStoragePlan?
 
   package init(
     stamp: OAuthTokenStore.Stamp?,
+    plan: TokenStoragePlan? = nil,
     entries: @escaping @Sendable () -> [ProfileName.Key: OAuthTokenStore.Entry]
   ) {
     self.stamp = stamp
+    self.plan = plan
     self.entries = entries
   }
 }

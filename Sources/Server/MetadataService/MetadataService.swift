@@ -11,6 +11,11 @@ import LoopbackHTTP
 /// path, the same for the life of the process. Tokens come from ``CredentialManager``, so an expiring OAuth token is
 /// refreshed once for all requests and processes, and a profile that needs a login is refused (never a browser).
 /// The URL is a secret: it is never logged.
+///
+/// A request may name the token Databricks refused in `X-Brickauth-Rejected-Token`: it is replaced only while it is
+/// still the one held, once for all requests naming it, and a token already replaced gets the current one without a
+/// request to Databricks (``RejectedTokenDecision``); a refused PAT is `401 login_required`. The header's value is a
+/// token, so it is never logged or echoed.
 package final class MetadataService: Sendable {
   private struct State {
     var server: LoopbackHTTPServer?
@@ -112,13 +117,18 @@ package final class MetadataService: Sendable {
     case .success(let found): (route, name) = found
     }
     guard let name else { return HTTPReply(.respond(MetadataServiceRefusal.unknownPath.response)) }
+    let rejectedToken: String?
+    switch MetadataServiceRoutes.rejectedToken(in: request) {
+    case .failure(let refusal): return HTTPReply(.respond(refusal.response))
+    case .success(let named): rejectedToken = named
+    }
     let answered = Locked<HTTPResponse?>(nil)
     let credentials = self.credentials
     let now = self.now
     Task {
       let response: HTTPResponse
       do {
-        let credential = try await credentials.credential(for: name)
+        let credential = try await credentials.credential(for: name, rejectedToken: rejectedToken)
         if credential.host.url.lowercased() != route.host.url.lowercased() {
           response = MetadataServiceRefusal.wrongHost.response
         } else {

@@ -46,7 +46,7 @@ import Testing
     let logins = LoginCoordinator()
     let gate = Gate()
     let flow = await logins.flow(for: "dev", timeoutSeconds: 10) { publish in
-      await publish("https://h/authorize?x")
+      await publish(LoginAuthorization(url: "https://h/authorize?x") { _ in })
       await gate.wait()
       return Self.outcome
     }
@@ -75,7 +75,7 @@ import Testing
     let discovered = Gate()
     let flow = await logins.flow(for: "dev", timeoutSeconds: 10) { publish in
       await discovered.wait()
-      await publish("https://h/authorize?late")
+      await publish(LoginAuthorization(url: "https://h/authorize?late") { _ in })
       try await Task.sleep(nanoseconds: 20_000_000_000)
       return Self.outcome
     }
@@ -97,10 +97,11 @@ import Testing
   @Test func aFinishedFlowKeepsItsOutcomeForItsIdButNotForItsProfile() async throws {
     let logins = LoginCoordinator()
     let flow = await logins.flow(for: "dev", timeoutSeconds: 10) { publish in
-      await publish("https://h/authorize?x")
+      await publish(LoginAuthorization(url: "https://h/authorize?x") { _ in })
       return Self.outcome
     }
-    guard case .finished = try await logins.wait(flow, seconds: 5) else {
+    // The flow finishes at once; the wait is only long so that a pool busy with CPU-bound tests cannot make it pending.
+    guard case .finished = try await logins.wait(flow, seconds: 30) else {
       Issue.record("expected a finished login")
       return
     }

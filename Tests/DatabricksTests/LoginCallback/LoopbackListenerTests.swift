@@ -409,3 +409,46 @@ import Testing
     listener.close()
   }
 }
+
+/// An address pasted from a browser on another machine, in place of the redirect the listener never gets.
+extension LoopbackListenerTests {
+  @Test func aPastedRedirectCompletesTheFlowWithoutAConnectionAndClosesTheListener() async throws {
+    let listener = try await listener()
+    let port = listener.port
+    try listener.acceptPastedRedirect("http://localhost:\(port)/?code=pasted&state=the-state")
+    #expect(try await bounded(listener) { try await listener.callback() } == .code(code: "pasted", state: "the-state"))
+    #expect(await Client.isRefused(port: port), "closed")
+    #expect(throws: RedirectPasteRefusal.alreadyAnswered, "a code is used once") {
+      try listener.acceptPastedRedirect("http://localhost:\(port)/?code=pasted&state=the-state")
+    }
+  }
+
+  /// A wrong state, an error redirect and a wrong address change nothing: the listener still waits for the redirect.
+  @Test func aRefusedPasteLeavesTheListenerWaiting() async throws {
+    let listener = try await listener()
+    let port = listener.port
+    #expect(throws: RedirectPasteRefusal.stateMismatch) {
+      try listener.acceptPastedRedirect("http://localhost:\(port)/?code=forged&state=another-state")
+    }
+    #expect(throws: RedirectPasteRefusal.authorizationError(error: "access_denied", description: nil)) {
+      try listener.acceptPastedRedirect("http://localhost:\(port)/?error=access_denied&state=the-state")
+    }
+    #expect(throws: RedirectPasteRefusal.notTheRedirect(reason: "its port is not \(port), where this login listens")) {
+      try listener.acceptPastedRedirect("http://localhost:\(port &+ 1)/?code=c&state=the-state")
+    }
+    try await expectStillWaiting(listener)
+  }
+
+  /// The redirect came first: a paste of the same address afterwards is refused, its code never delivered.
+  @Test func thePasteAfterTheRedirectIsRefused() async throws {
+    let listener = try await listener()
+    let port = listener.port
+    let page = await Client.exchange(Client.browserRequest("/?code=redirected&state=the-state", port: port), port: port)
+    #expect(status(page) == "HTTP/1.1 200 OK")
+    #expect(throws: RedirectPasteRefusal.alreadyAnswered) {
+      try listener.acceptPastedRedirect("http://localhost:\(port)/?code=pasted&state=the-state")
+    }
+    let delivered = try await bounded(listener) { try await listener.callback() }
+    #expect(delivered == .code(code: "redirected", state: "the-state"))
+  }
+}

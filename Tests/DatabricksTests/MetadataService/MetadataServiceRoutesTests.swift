@@ -108,3 +108,21 @@ import Testing
     #expect(pat["expires_on"] == .int(1_700_000_600))
   }
 }
+
+extension MetadataServiceRoutesTests {
+  @Test func aRejectedTokenIsReadFromItsHeaderOnce() throws {
+    let header = MetadataServiceRoutes.rejectedTokenHeader
+    #expect(try MetadataServiceRoutes.rejectedToken(in: request()).get() == nil)
+    #expect(try MetadataServiceRoutes.rejectedToken(in: request(extra: [(header, "eyJ.old")])).get() == "eyJ.old")
+    let lowercased = request(extra: [(header.lowercased(), "eyJ.old")])
+    #expect(try MetadataServiceRoutes.rejectedToken(in: lowercased).get() == "eyJ.old", "header names ignore case")
+    for extra in [[(header, "a"), (header, "b")], [(header, "")]] {
+      guard case .failure(let refusal) = MetadataServiceRoutes.rejectedToken(in: request(extra: extra)) else {
+        Issue.record("accepted \(extra.count) header(s)")
+        continue
+      }
+      #expect(refusal == .invalidRejectedToken)
+      #expect(refusal.status == 400)
+    }
+  }
+}

@@ -562,6 +562,8 @@ import Testing
       #expect(admin["authType"] == "pat")
       #expect(admin["source"] == "config")
       #expect(admin["valid"] == true)
+      #expect(admin["loginRequired"] == false)
+      #expect(admin["loginRequiredReason"] == nil)
       #expect(admin["user"]?["userName"] == "admin@sandbox.example")
       // The sandbox's config pins plaintext, so a sandbox login never reaches the user's OS keyring.
       #expect(
@@ -576,6 +578,8 @@ import Testing
       let pending = try await world.result("describeProfile", ["profile": "needs-login"])
       #expect(pending["valid"] == false)
       #expect(pending["error"]?["data"]?["kind"] == "auth_required")
+      #expect(pending["loginRequired"] == true)
+      #expect(pending["loginRequiredReason"] == pending["error"]?["message"], "the reason getToken gives")
     }
   }
 

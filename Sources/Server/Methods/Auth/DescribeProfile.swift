@@ -23,6 +23,9 @@ enum DescribeProfile: RPCMethod {
     var tokenStorage: Storage
     /// Every key of the profile with where it came from; secrets are masked.
     var configuration: [String: Setting]
+    /// Whether `getToken` would ask for a sign-in, known from the files alone (``LoginRequirement``), and its reason.
+    var loginRequired: Bool
+    var loginRequiredReason: String?
     var user: User?
     var valid: Bool
     var error: JSONValue?
@@ -80,7 +83,8 @@ enum DescribeProfile: RPCMethod {
     let configured = try tokens.storage(settings: config?.settings ?? [:])
     var storage = configured
     var fallbackReason: String?
-    if case .file = await tokens.readingPlan(configured), configured.mode == .secure {
+    let plan = await tokens.readingPlan(configured)
+    if case .file = plan, configured.mode == .secure {
       storage.mode = .plaintext
       if case .unreachable(let reason) = await tokens.probeForReading() {
         fallbackReason = "the OS keyring is not reachable (\(reason)), so tokens are read from the file"
@@ -99,11 +103,27 @@ enum DescribeProfile: RPCMethod {
         fallbackReason: fallbackReason
       ),
       configuration: configuration(of: profile),
+      loginRequired: false,
       valid: false
     )
     if [.m2m, .federation].contains(profile.credentialKind) {
       result.tokenStorage = Storage(mode: "memory", source: "default", location: machineTokenLocation)
     }
+    // From the files, before the live check (whose refresh would replace the token looked at). A store that cannot
+    // be read leaves a missing token unknown.
+    var token: OAuthTokenStore.Entry?
+    var missingTokenReason: String?
+    if profile.credentialKind == .oauth, let found = try? await tokens.lookup(profile, plan: plan) {
+      token = found.entry
+      missingTokenReason = await tokens.missingTokenReason(plan: plan)
+    }
+    result.loginRequiredReason = LoginRequirement.reason(
+      for: profile,
+      token: token,
+      missingTokenReason: missingTokenReason,
+      now: services.now()
+    )
+    result.loginRequired = result.loginRequiredReason != nil
     do {
       let user = try await withDeadline(seconds: checkSeconds, what: "Checking the profile") {
         try await services.credentials.workspace(for: params.profile).currentUser()

@@ -5,12 +5,21 @@ import JSON
 /// The profile's bearer token for an editor or agent to use itself: the OAuth access token (refreshed first when it
 /// expires within 5 minutes, once for all concurrent callers) or the PAT. Never opens a browser: without a usable
 /// credential it answers `auth_required`, and the caller decides whether to `login`.
+///
+/// A caller whose token Databricks refused says which one with `rejectedToken`: it is replaced only while it is still
+/// the one held, so many callers reporting the same token cause one refresh, and a token already replaced causes none.
+/// `forceRefresh` refreshes whatever is held: the blunt tool, which a stampede of retries turns into a stampede of
+/// refreshes.
 enum GetToken: RPCMethod {
   static let name = "getToken"
+  /// The longest `rejectedToken` looked at: far above any access token Databricks issues, and a bound on what a
+  /// caller can make the service compare.
+  static let maximumRejectedTokenBytes = 65_536
 
   struct Params: Decodable, Sendable {
     var profile: String?
     var forceRefresh: Bool?
+    var rejectedToken: String?
   }
 
   struct Result: Encodable, Sendable {
@@ -24,10 +33,20 @@ enum GetToken: RPCMethod {
   static func handle(_ params: Params, _ call: MethodCall) async throws -> Result {
     var problems = ParamProblems()
     problems.requireProfileName(params.profile)
+    if let rejected = params.rejectedToken {
+      problems.require(!rejected.isEmpty, "/rejectedToken", "must not be empty")
+      problems.require(
+        rejected.utf8.count <= maximumRejectedTokenBytes,
+        "/rejectedToken",
+        "must be at most \(maximumRejectedTokenBytes) bytes"
+      )
+      problems.require(params.forceRefresh != true, "/rejectedToken", "cannot be combined with forceRefresh")
+    }
     try problems.check()
     let credential = try await call.services.credentials.credential(
       for: params.profile,
-      forceRefresh: params.forceRefresh ?? false
+      forceRefresh: params.forceRefresh ?? false,
+      rejectedToken: params.rejectedToken
     )
     return Result(
       accessToken: credential.bearer,

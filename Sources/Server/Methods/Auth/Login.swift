@@ -10,6 +10,11 @@ import JSONRPC
 /// `loginId`) waits on it.
 /// Once it has ended, its `loginId` still answers with how it ended for a while (see ``LoginCoordinator``), while the
 /// same profile without a `loginId` starts a new flow.
+///
+/// When the browser runs on another machine (the user is on an SSH host, in a dev container, in WSL), its redirect to
+/// `http://localhost:<port>` never reaches the listener, but the address bar shows it: `login {loginId, callbackUrl}`
+/// completes the flow from that address, checked as strictly as the listener checks the redirect (see
+/// ``LoopbackListener/acceptPastedRedirect(_:)``). A wrong or reused address is `auth_failed` and the flow waits on.
 enum Login: RPCMethod {
   static let name = "login"
   static let defaultWaitSeconds = 300.0
@@ -17,6 +22,10 @@ enum Login: RPCMethod {
   /// The longest a login may wait or run: a day. Nobody finishes a consent page later, and bounding the durations
   /// keeps every deadline computed from them finite.
   static let maximumSeconds = 86_400.0
+  /// What a pending answer and its progress say about a browser on another machine.
+  static let pasteHint =
+    "If the browser is on another machine, its sign-in ends on an http://localhost address that does not load there: "
+    + "call login with this loginId and that address as callbackUrl."
 
   struct Params: Decodable, Sendable {
     var profile: String?
@@ -30,6 +39,7 @@ enum Login: RPCMethod {
     var waitSeconds: Double?
     var timeoutSeconds: Double?
     var loginId: String?
+    var callbackUrl: String?
   }
 
   struct Result: Encodable, Sendable {
@@ -42,6 +52,8 @@ enum Login: RPCMethod {
     var expiresAt: String?
     var loginId: String?
     var authorizationUrl: String?
+    /// Pending only: ``pasteHint``.
+    var message: String?
   }
 
   struct User: Encodable, Sendable {
@@ -72,6 +84,11 @@ enum Login: RPCMethod {
       "/loginId",
       "a service principal login has no flow to join"
     )
+    problems.require(
+      params.callbackUrl == nil || params.loginId != nil,
+      "/callbackUrl",
+      "needs the loginId of the pending login it answers"
+    )
     try problems.check()
     let services = call.services
     let waitSeconds = params.waitSeconds ?? defaultWaitSeconds
@@ -82,6 +99,10 @@ enum Login: RPCMethod {
         throw RPCError.invalidParams([
           (path: "/loginId", message: "is unknown (a login is remembered for \(minutes) minutes after it ends)")
         ])
+      }
+      if let callbackUrl = params.callbackUrl {
+        try await services.logins.acceptRedirect(callbackUrl, for: flow.id)
+        return try await wait(on: flow, seconds: waitSeconds, call, awaitingBrowser: false)
       }
       return try await wait(on: flow, seconds: waitSeconds, call)
     }
@@ -136,13 +157,19 @@ enum Login: RPCMethod {
 
   /// Waits on the flow: `seconds` for it to finish, but a `pending` answer only once the URL exists (it appears right
   /// after OAuth discovery; a flow that fails before that answers with its error), so `pending` always carries it.
-  static func wait(on flow: LoginCoordinator.Flow, seconds: Double, _ call: MethodCall) async throws -> Result {
+  /// `awaitingBrowser: false` (a pasted address was just accepted) skips the progress that asks for the browser.
+  static func wait(
+    on flow: LoginCoordinator.Flow,
+    seconds: Double,
+    _ call: MethodCall,
+    awaitingBrowser: Bool = true
+  ) async throws -> Result {
     let logins = call.services.logins
     let started = call.services.now()
-    if let url = await logins.authorizationURL(of: flow.id) {
+    if awaitingBrowser, let url = await logins.authorizationURL(of: flow.id) {
       call.request.reportProgress(
         1,
-        message: "Waiting for the browser: open the authorization URL to sign in to \(flow.profile)",
+        message: "Waiting for the browser: open the authorization URL to sign in to \(flow.profile). \(pasteHint)",
         extras: ["stage": "awaiting_browser", "authorizationUrl": .string(url), "loginId": .string(flow.id)]
       )
     }
@@ -154,7 +181,8 @@ enum Login: RPCMethod {
         status: "pending",
         expiresAt: RFC3339.utcString(flow.expiresAt),
         loginId: flow.id,
-        authorizationUrl: url
+        authorizationUrl: url,
+        message: pasteHint
       )
     }
   }

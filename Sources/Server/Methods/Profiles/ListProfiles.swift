@@ -33,6 +33,9 @@ enum ListProfiles: RPCMethod {
     var authType: String
     var isDefault: Bool
     var credential: Credential
+    /// Whether `getToken` would ask for a sign-in, known from the files alone (``LoginRequirement``), and its reason.
+    var loginRequired: Bool
+    var loginRequiredReason: String?
     /// With `validate` only: whether the check succeeded, and its error when it did not.
     var valid: Bool?
     var error: JSONValue?
@@ -55,6 +58,9 @@ enum ListProfiles: RPCMethod {
     {
       tokens = await services.tokens.byProfile(profiles, storage: storage)
     }
+    // `nil` when the tokens could not be read: then whether a token is missing is not known.
+    var missingTokenReason: String?
+    if let plan = tokens.plan { missingTokenReason = await services.tokens.missingTokenReason(plan: plan) }
     let stamp: [Int] =
       switch tokens.stamp {
       case .file(let version): [0, version]
@@ -63,9 +69,22 @@ enum ListProfiles: RPCMethod {
       }
     // Machine tokens live in the process's memory: held ones show as cached, and every mint changes the answer.
     let held = await services.credentials.heldMachineTokens()
-    let remembered = try services.profileList.value(for: [config.version] + stamp + [held.mintCount]) {
-      let list = result(config.value, tokens.entries(), held: held.expiries, services: services)
-      return (list, try EncodedResult(list))
+    let now = services.now()
+    let remembered = try services.profileList.value(
+      for: [config.version] + stamp + [held.mintCount, missingTokenReason.hashValue],
+      now: now
+    ) {
+      let entries = tokens.entries()
+      let list = result(
+        config.value,
+        entries,
+        held: held.expiries,
+        missingTokenReason: missingTokenReason,
+        now: now,
+        services: services
+      )
+      let changes = entries.values.compactMap { LoginRequirement.changes(for: $0, after: now) }.min()
+      return ((list, try EncodedResult(list)), until: changes)
     }
     guard params.validate == true else { return remembered.encoded }
     var list = remembered.list
@@ -112,6 +131,8 @@ enum ListProfiles: RPCMethod {
     _ config: ConfigFile?,
     _ tokens: [ProfileName.Key: OAuthTokenStore.Entry],
     held: [ProfileName.Key: Date?] = [:],
+    missingTokenReason: String?,
+    now: Date,
     services: Services
   ) -> ProfileList {
     let defaultName = services.resolver.defaultProfileName(in: config)
@@ -123,7 +144,9 @@ enum ListProfiles: RPCMethod {
           $0,
           isDefault: $0.name.map { Array($0.utf8) } == defaultName.map { Array($0.utf8) },
           token: $0.name.flatMap { tokens[ProfileName.Key($0)] },
-          held: $0.name.flatMap { held[ProfileName.Key($0)] }
+          held: $0.name.flatMap { held[ProfileName.Key($0)] },
+          missingTokenReason: missingTokenReason,
+          now: now
         )
       }
     )
@@ -134,8 +157,16 @@ enum ListProfiles: RPCMethod {
     _ profile: Profile,
     isDefault: Bool,
     token: OAuthTokenStore.Entry?,
-    held: Date?? = nil
+    held: Date?? = nil,
+    missingTokenReason: String?,
+    now: Date
   ) -> Summary {
+    let loginRequiredReason = LoginRequirement.reason(
+      for: profile,
+      token: token,
+      missingTokenReason: missingTokenReason,
+      now: now
+    )
     var credential = Credential(kind: profile.credentialKind.rawValue, cached: false)
     switch profile.credentialKind {
     case .pat:
@@ -157,7 +188,9 @@ enum ListProfiles: RPCMethod {
       level: profile.level.rawValue,
       authType: profile.authType,
       isDefault: isDefault,
-      credential: credential
+      credential: credential,
+      loginRequired: loginRequiredReason != nil,
+      loginRequiredReason: loginRequiredReason
     )
   }
 }
