@@ -772,6 +772,44 @@ def main(binary):
             return f"{QUOTA} tokens, then {type(error).__name__} QUOTA_EXCEEDED"
 
         check("quota: token number 601 -> BadRequest QUOTA_EXCEEDED", quota)
+
+        # --- A profile brickauth minted a token into ------------------------------------------------------------
+
+        def brickauth(method, params):
+            # A second brickauth (not the sandbox one) on the sandbox's config file, as a user would run it.
+            env = dict(os.environ, DATABRICKS_CONFIG_FILE=sandbox.config_file)
+            line = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+            done = subprocess.run(
+                [binary], input=line + "\n", capture_output=True, text=True, env=env, timeout=HTTP_TIMEOUT_S * 3
+            )
+            answer = json.loads(done.stdout.splitlines()[0])
+            expect("result" in answer, f"{method} answered {answer.get('error')}")
+            return answer["result"]
+
+        def minted_profile():
+            created = brickauth("createToken", {"profile": "admin", "saveAsProfile": "minted", "comment": "minted"})
+            rotated = brickauth("rotateToken", {"profile": "minted"})
+            expect_equal(rotated["oldTokenId"], created["tokenId"], "the recorded id, revoked by the rotation")
+            expect_equal(rotated["oldTokenRevoked"], True, "oldTokenRevoked")
+            with open(sandbox.config_file) as config:
+                text = config.read()
+            expect(
+                re.search(rf"\[minted\][^\[]*\nbrickauth_minted_token = {rotated['tokenId']} sha256:[0-9a-f]{{64}} ", text),
+                "the profile holds the record of the rotated token",
+            )
+            w = WorkspaceClient(config=Config(profile="minted", config_file=sandbox.config_file, **bounds))
+            expect_equal(w.config.auth_type, "pat", "auth_type of the minted profile")
+            expect_equal(w.config.host, sandbox.url, "host of the minted profile")
+            ids = {t.token_id for t in w.tokens.list()}
+            expect(rotated["tokenId"] in ids, "the rotated token is listed")
+            expect(created["tokenId"] not in ids, "the token it replaced is revoked")
+            expect_equal(w.current_user.me().user_name, ADMIN, "the minted profile's user")
+            return rotated["tokenId"][:8]
+
+        check(
+            "a profile with brickauth_minted_token (createToken saveAsProfile, rotateToken) works in the SDK",
+            minted_profile,
+        )
     finally:
         code = sandbox.stop()
         if code not in (0, None):

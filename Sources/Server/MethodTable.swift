@@ -16,6 +16,7 @@ package enum MethodTable {
     Logout.self,
     Ping.self,
     RevokeToken.self,
+    RotateToken.self,
     RPCDiscover.self,
     ServeCredentials.self,
     ServerDiscover.self,

@@ -59,6 +59,8 @@ extension RPCError {
       self.init(.timeout, "The login was not completed within \(Self.seconds(error.seconds)) s")
     case let error as DeadlineExceeded:
       self.init(.timeout, "\(error.what) did not finish within \(Self.seconds(error.seconds)) s")
+    case let error as ProfileTokenError:
+      self = .init(error)
     default:
       StderrLog.error("unmapped error of type \(type(of: error))")
       self = .internalError()
@@ -218,6 +220,36 @@ extension RPCError {
         "The token cache \(path) cannot be used: \(reason)",
         extra: ["path": .string(path)]
       )
+    }
+  }
+
+  /// Minting a token into a profile: a profile that cannot take one is the param's fault; a token changed by another
+  /// writer meanwhile passes by itself; a new token that could not be revoked again is named next to the step's error.
+  private init(_ error: ProfileTokenError) {
+    switch error {
+    case .notPersonalAccessToken(let profile, let authType):
+      self = .invalidParams([
+        (
+          path: "/profile",
+          message: "the profile \(profile ?? "from the environment") uses \(authType): only a personal access token "
+            + "profile of the config file has a token to rotate"
+        )
+      ])
+    case .profileExists(let name, let path):
+      self = .invalidParams([
+        (path: "/saveAsProfile", message: "\(path) already has a profile \(name); rotateToken replaces its token")
+      ])
+    case .tokenChangedMeanwhile(let profile, let path):
+      self.init(
+        .busy,
+        "The token of the profile \(profile) changed in \(path) while it was being rotated: nothing was saved and the "
+          + "new token was revoked; try again",
+        extra: ["path": .string(path), "profile": .string(profile)]
+      )
+    case .orphaned(let underlying, let tokenId):
+      self.init(underlying)
+      data["orphanTokenId"] = .string(tokenId)
+      message += " (the new token \(tokenId) could not be revoked again: revoke it with revokeToken)"
     }
   }
 

@@ -94,6 +94,11 @@ extension Services {
     PATLogin(client: client, configPath: config.path)
   }
 
+  /// Minting personal access tokens into profiles: `rotateToken`, `createToken`'s `saveAsProfile`.
+  package var tokenMinting: ProfileTokenMinting {
+    ProfileTokenMinting(credentials: credentials, config: config, resolver: resolver, client: client)
+  }
+
   /// Signing a profile out of the config file and the token store.
   package var logout: ProfileLogout {
     ProfileLogout(config: config, resolver: resolver, tokens: tokens)

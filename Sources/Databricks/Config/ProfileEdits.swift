@@ -3,7 +3,9 @@
 ///
 /// Only the profile's own section changes (plus `[__settings__] default_profile` when the file had no profile
 /// before, as `databricks auth login` does). Keys of other auth types are removed, so the SDKs' "more than one
-/// authorization method configured" check cannot trip; every other key (cluster ids, unknown custom keys) stays.
+/// authorization method configured" check cannot trip; every other key (cluster ids, unknown custom keys) stays,
+/// except brickauth's own record of a token it minted (``MintedTokenRecord``), which no longer describes the profile's
+/// credential once a login replaced it.
 package enum ProfileEdits {
   /// Every attribute with an auth tag (`AuthCredentialKeys`, cli `libs/databrickscfg/ops.go`), plus the unified-host
   /// flag: what an OAuth login clears.
@@ -27,7 +29,7 @@ package enum ProfileEdits {
     scopes: [String]
   ) throws(INIEditError) {
     let hadProfiles = hasProfiles(document)
-    for key in credentialKeys { document.removeKey(key, from: profile) }
+    for key in credentialKeys + [MintedTokenRecord.key] { document.removeKey(key, from: profile) }
     try document.set("host", to: host, in: profile)
     if let accountId { try document.set("account_id", to: accountId, in: profile) }
     try document.set("auth_type", to: "databricks-cli", in: profile)
@@ -44,7 +46,9 @@ package enum ProfileEdits {
     throws(INIEditError)
   {
     let hadProfiles = hasProfiles(document)
-    for key in credentialKeys + tokenLoginAlsoClears { document.removeKey(key, from: profile) }
+    for key in credentialKeys + tokenLoginAlsoClears + [MintedTokenRecord.key] {
+      document.removeKey(key, from: profile)
+    }
     try document.set("host", to: host, in: profile)
     try document.set("token", to: token, in: profile)
     if !hadProfiles { try setDefaultProfile(&document, profile) }

@@ -79,6 +79,7 @@ import Testing
     func hints(_ name: String) -> JSONValue? { tools.first { $0["name"] == .string(name) }?["annotations"] }
     #expect(hints("listTokens")?["readOnlyHint"] == true)
     #expect(hints("revokeToken")?["destructiveHint"] == true)
+    #expect(hints("rotateToken")?["destructiveHint"] == true)
     #expect(hints("setTokensEnabled")?["destructiveHint"] == true)
     #expect(hints("logout")?["destructiveHint"] == true)
     #expect(hints("createToken")?["openWorldHint"] == true)

@@ -29,6 +29,10 @@ enum DescribeProfile: RPCMethod {
     var user: User?
     var valid: Bool
     var error: JSONValue?
+    /// For a PAT whose id and expiry brickauth recorded when it minted it: when it expires, and whether that is
+    /// within 7 days (or past).
+    var expiresAt: String?
+    var expiringSoon: Bool?
   }
 
   /// The storage that holds this profile's tokens now: with a default `secure` and no reachable keyring, the file
@@ -124,6 +128,10 @@ enum DescribeProfile: RPCMethod {
       now: services.now()
     )
     result.loginRequired = result.loginRequiredReason != nil
+    if profile.credentialKind == .pat, let record = MintedTokenRecord.matching(profile.attributes) {
+      result.expiresAt = record.expiresAt.map(RFC3339.utcString)
+      result.expiringSoon = record.expiresSoon(now: services.now())
+    }
     do {
       let user = try await withDeadline(seconds: checkSeconds, what: "Checking the profile") {
         try await services.credentials.workspace(for: params.profile).currentUser()

@@ -45,6 +45,8 @@ enum ListProfiles: RPCMethod {
     var kind: String
     var cached: Bool
     var expiresAt: String?
+    /// With `validate`, for a PAT whose expiry brickauth recorded: it expires within 7 days (or has expired).
+    var expiringSoon: Bool?
   }
 
   static func handle(_ params: Params, _ call: MethodCall) async throws -> EncodedResult {
@@ -93,6 +95,13 @@ enum ListProfiles: RPCMethod {
       guard let check = checks[ProfileName.Key(list.profiles[index].name)] else { continue }
       list.profiles[index].valid = check == nil
       list.profiles[index].error = check?.jsonValue
+    }
+    // A PAT's expiry comes from the record brickauth wrote when it minted the token: it never changes, so no call
+    // asks for it. It is reported here, with the live checks, and not in the remembered list.
+    for (index, profile) in profiles.enumerated() where index < list.profiles.count && profile.credentialKind == .pat {
+      guard let record = MintedTokenRecord.matching(profile.attributes) else { continue }
+      list.profiles[index].credential.expiresAt = record.expiresAt.map(RFC3339.utcString)
+      list.profiles[index].credential.expiringSoon = record.expiresSoon(now: now)
     }
     return try EncodedResult(list)
   }
