@@ -1,5 +1,5 @@
 package import Databricks
-import Foundation
+package import Foundation
 package import JSON
 package import JSONRPC
 package import Server
@@ -21,7 +21,8 @@ package struct InProcessServer: Sendable {
     browser: Services.Browser = .system,
     keyring: any Keyring = InProcessServer.noKeyring,
     loginPorts: ClosedRange<UInt16> = LoopbackListener.defaultPorts,
-    mcpLoginWaitSeconds: Double? = nil
+    mcpLoginWaitSeconds: Double? = nil,
+    now: @escaping @Sendable () -> Date = Date.init
   ) {
     services = Services(
       environment: environment,
@@ -31,7 +32,8 @@ package struct InProcessServer: Sendable {
       keyring: keyring,
       browser: browser,
       loginPorts: loginPorts,
-      mcpDefaultOverrides: mcpLoginWaitSeconds.map { ["login": ["waitSeconds": .double($0)]] } ?? [:]
+      mcpDefaultOverrides: mcpLoginWaitSeconds.map { ["login": ["waitSeconds": .double($0)]] } ?? [:],
+      now: now
     )
     let handlers = MethodTable.handlers(services: services)
     connectionMethodNames = handlers.map(\.name)
