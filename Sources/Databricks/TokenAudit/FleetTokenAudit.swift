@@ -28,19 +28,20 @@ package struct FleetTokenAudit: Sendable {
   }
 
   /// Audits the workspaces of `profiles` (`nil`: the default profile).
+  ///
+  /// Each outcome is handed to `finished` and not kept, so a caller that reduces it to what it reports (and lets
+  /// the findings go) never holds every workspace's audit at once.
   /// - Parameters:
   ///   - page: called after each page of a workspace is evaluated, with the workspace's index in `profiles`, its
   ///     profile's name (`"environment"` for a profile of `DATABRICKS_*` variables alone) and the audit so far; it
   ///     may be called from several tasks at once.
-  ///   - finished: called once per workspace as it finishes, one call at a time.
-  /// - Returns: the outcomes in the order of `profiles`.
+  ///   - finished: called once per workspace as it finishes, with its index in `profiles`, one call at a time.
   /// - Throws: `CancellationError` only; every other failure is an outcome.
   package func run(
     profiles: [String?],
     page: @escaping @Sendable (Int, String, WorkspaceTokenAudit) -> Void,
-    finished: (Int, Outcome) -> Void
-  ) async throws -> [Outcome] {
-    var outcomes = [Outcome?](repeating: nil, count: profiles.count)
+    finished: (Int, Outcome) throws -> Void
+  ) async throws {
     try await withThrowingTaskGroup(of: (Int, Outcome).self) { group in
       var next = 0
       func startNext() {
@@ -51,12 +52,10 @@ package struct FleetTokenAudit: Sendable {
       }
       for _ in 0..<Self.concurrentWorkspaces { startNext() }
       while let (index, outcome) = try await group.next() {
-        outcomes[index] = outcome
-        finished(index, outcome)
+        try finished(index, outcome)
         startNext()
       }
     }
-    return outcomes.compactMap { $0 }
   }
 
   private func audit(

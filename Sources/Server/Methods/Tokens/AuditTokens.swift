@@ -32,7 +32,9 @@ enum AuditTokens: RPCMethod {
     var asOf: String
     var scope: String
     var rules: Rules
-    var workspaces: [Workspace]
+    /// ``Workspace`` entries, each encoded once as it finishes: `data.partial` and the result share them, so a
+    /// fleet's findings are never encoded again for every workspace that ends after them.
+    var workspaces: [JSONValue]
   }
 
   struct Rules: Encodable, Sendable {
@@ -130,8 +132,8 @@ enum AuditTokens: RPCMethod {
     let progress = Locked(0)
     let request = call.request
     let total = profiles.count
-    var finished: [Int: Workspace] = [:]
-    let outcomes = try await FleetTokenAudit(
+    var finished: [Int: JSONValue] = [:]
+    try await FleetTokenAudit(
       credentials: call.services.credentials,
       rules: rules,
       allUsers: scope == .workspace
@@ -149,25 +151,24 @@ enum AuditTokens: RPCMethod {
         ]
       )
     } finished: { index, outcome in
-      finished[index] = workspace(outcome)
+      let entry = workspace(outcome)
+      finished[index] = try JSONValueEncoder().encode(entry)
       result.workspaces = finished.keys.sorted().compactMap { finished[$0] }
-      request.recordPartial((try? JSONValueEncoder().encode(result)) ?? .null)
+      request.recordPartial(try JSONValueEncoder().encode(result))
       let step = progress.withLock { step in
         step += 1
         return step
       }
       let name = outcome.profile ?? outcome.requested ?? "default profile"
-      let failed = finished[index]?.error != nil
       request.reportProgress(
         Double(step),
-        message: "\(name): \(failed ? "failed" : "done") (\(finished.count) of \(total) workspaces)",
+        message: "\(name): \(entry.error == nil ? "done" : "failed") (\(finished.count) of \(total) workspaces)",
         extras: [
           "profile": .string(name), "workspacesFinished": .int(Int64(finished.count)),
           "workspaces": .int(Int64(total)),
         ]
       )
     }
-    result.workspaces = outcomes.map(workspace)
     return result
   }
 
