@@ -180,7 +180,9 @@ import Testing
   }
 
   @Test func reportsProgressPerPageAndPerWorkspaceAndACancelKeepsTheWorkspacesFinished() async throws {
-    let world = try SandboxedServer()
+    // Requests may take a minute, so the slow workspace's list is still in flight at the cancel however loaded the
+    // machine is (with the usual 2 s it would time out, fail, and finish before the admin workspace).
+    let world = try SandboxedServer(requestTimeoutSeconds: 60)
     defer { Task { await world.close() } }
     let slow = try DatabricksSandbox()
     defer { Task { await slow.stop() } }
@@ -191,17 +193,20 @@ import Testing
       try document.set("host", to: slow.baseURL.absoluteString, in: "slow")
       try document.set("token", to: slow.adminToken, in: "slow")
     }
-    // The admin workspace's policy answers well after its list, so its pages and its end are reported apart; the
-    // slow workspace's list answers only after the test has cancelled.
-    world.sandbox.injectFault(.delay(seconds: 0.3), path: "/api/2.0/workspace-conf")
-    slow.injectFault(.delay(seconds: 30), path: "/api/2.0/token-management/tokens")
+    // The admin workspace's policy answers well after its list, so its pages and its end are reported more than
+    // the 100 ms rate limit apart (neither is dropped); the slow workspace's list answers only after the cancel.
+    world.sandbox.injectFault(.delay(seconds: 2), path: "/api/2.0/workspace-conf")
+    slow.injectFault(.delay(seconds: 50), path: "/api/2.0/token-management/tokens")
     let request: JSONValue = [
       "jsonrpc": "2.0", "id": "audit", "method": "auditTokens",
       "params": ["profiles": ["admin", "slow"], "scope": "workspace", "_meta": ["progressToken": "p"]],
     ]
     world.server.connection.receive(JSONWriter.bytes(request)[...])
     let progressed = try await world.server.writer.waitUntil { messages in
-      messages.contains { $0["params"]?["_meta"]?["brickauth/workspacesFinished"] == 1 }
+      messages.contains {
+        $0["params"]?["_meta"]?["brickauth/workspacesFinished"] == 1
+          && $0["params"]?["_meta"]?["brickauth/profile"] == "admin"
+      }
     }
     world.server.connection.receive(#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"audit"}}"#)
     let messages = try await world.server.writer.waitUntil { $0.contains { $0["id"] == "audit" } }
@@ -220,6 +225,31 @@ import Testing
     #expect(partial.map { $0["profile"] } == ["admin"])
     #expect(partial.first?["tokensScanned"] == .int(Int64(world.sandbox.workspace.tokens.count)))
     #expect(partial.first?["pages"] == 2)
+  }
+
+  @Test func anAgentAuditsThroughAReadOnlyToolThenRevokesWhatItFound() async throws {
+    try await SandboxedServer.with { world in
+      let tools = try #require(try await world.result("tools/list")["tools"]?.arrayValue)
+      let tool = try #require(tools.first { $0["name"] == "auditTokens" })
+      #expect(tool["annotations"]?["readOnlyHint"] == true)
+      #expect(tool["annotations"]?["destructiveHint"] == false)
+      let audit = try await world.result("tools/call", ["name": "auditTokens", "arguments": ["scope": "workspace"]])
+      #expect(audit["isError"] == nil || audit["isError"] == false)
+      let findings = try #require(
+        audit["structuredContent"]?["workspaces"]?.arrayValue?.first?["findings"]?.arrayValue
+      )
+      let neverUsed = findings.filter { $0["reasons"]?.arrayValue?.contains("never_used") == true }
+      #expect(neverUsed.map { $0["tokenId"] } == [.string(SandboxHome.oldLaptopTokenID)])
+      let revoked = try await world.result(
+        "tools/call",
+        [
+          "name": "revokeToken",
+          "arguments": ["scope": "workspace", "tokenIds": .array(neverUsed.compactMap { $0["tokenId"] })],
+        ]
+      )
+      #expect(revoked["structuredContent"]?["revoked"] == [.string(SandboxHome.oldLaptopTokenID)])
+      #expect(!world.sandbox.workspace.tokens.contains { $0.id == SandboxHome.oldLaptopTokenID })
+    }
   }
 
   @Test func refusesOutOfRangeParamsBeforeAnyNetworkCall() async throws {
