@@ -605,6 +605,50 @@ def main(binary):
 
         check("no credential: 401 -> Unauthenticated", no_token)
 
+        # --- Seeded tokens with a past (what auditTokens is tested against) ---------------------------------
+
+        def seeded_past():
+            owner = "seeded@sandbox.example"
+            created = 1_700_000_000_123
+            expiry = created + 30 * DAY_MS
+            used = created + 5 * DAY_MS + 4_567
+            ids = sandbox.control(
+                "POST",
+                "/__sandbox/tokens",
+                {
+                    "owner": owner,
+                    "count": 2,
+                    "comment": "seeded",
+                    "creationTime": created,
+                    "expiryTime": expiry,
+                    "lastUsedDay": used,
+                },
+            )["tokenIds"]
+            listed = list(admin.token_management.list(created_by_username=owner))
+            expect_equal(sorted(t.token_id for t in listed), sorted(ids), "the seeded ids")
+            for token in listed:
+                expect_equal(
+                    (token.creation_time, token.expiry_time, token.last_used_day),
+                    (created, expiry, used // DAY_MS * DAY_MS),
+                    "creation_time, expiry_time, last_used_day (the start of its UTC day)",
+                )
+            now = sandbox.control("GET", "/__sandbox/clock")["now"]
+            [never] = sandbox.control(
+                "POST", "/__sandbox/tokens", {"owner": owner, "creationTime": {"daysFromNow": -100}}
+            )["tokenIds"]
+            token = admin.token_management.get(never).token_info
+            expect_equal((token.expiry_time, token.last_used_day), (-1, None), "never expires, never used")
+            expect(abs(token.creation_time - (now - 100 * DAY_MS)) < 60_000, f"created 100 days before {now}")
+            # A second only: the run's OAuth tokens and short-lived PATs must not expire under later checks.
+            moved = sandbox.control("POST", "/__sandbox/clock", {"advanceSeconds": 1})["now"]
+            expect(moved - now >= 1_000, f"the clock moved a second: {now} -> {moved}")
+            return f"{len(listed) + 1} seeded tokens read back"
+
+        check(
+            "token_management.list/get read seeded creation_time, expiry_time and last_used_day; the clock moves",
+            seeded_past,
+        )
+
         # --- Retries ------------------------------------------------------------------------------------------
 
         def expected_ids():

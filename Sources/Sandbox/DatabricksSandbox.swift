@@ -230,6 +230,18 @@ package final class DatabricksSandbox: Sendable {
     workspace.revokeToken(value: value)
   }
 
+  /// Stores the tokens `seed` describes, created, expiring and last used when it says; returns their ids.
+  @discardableResult
+  package func seedTokens(_ seed: TokenSeed) -> [String] {
+    workspace.seedTokens(seed)
+  }
+
+  /// Stops the workspace clock where it is (`true`), so times seeded as offsets stay exactly where they were put, or
+  /// lets it run on (`false`).
+  package func setClockFrozen(_ frozen: Bool) {
+    workspace.clock.setFrozen(frozen)
+  }
+
   /// Moves the workspace clock forward, so tokens expire without waiting.
   package func advanceClock(bySeconds seconds: TimeInterval) {
     workspace.clock.advance(bySeconds: seconds)

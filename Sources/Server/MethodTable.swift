@@ -5,6 +5,7 @@ package import JSONRPC
 /// `shutdown`, `exit` and the cancellation notifications are lifecycle, handled by the `Connection` itself.
 package enum MethodTable {
   static let methods: [any RPCMethod.Type] = [
+    AuditTokens.self,
     CreateToken.self,
     DescribeProfile.self,
     GetToken.self,

@@ -28,6 +28,8 @@ package struct SandboxedServer: Sendable {
   /// Every call gets its own id: responses are matched by id, and an id may be reused only once answered.
   private let nextID = Locked<Int64>(1)
 
+  /// - Parameter sandboxClock: the service tells time by the sandbox's clock, so a test that freezes or moves it
+  ///   moves both, and a rule measured from "now" meets a token seeded relative to it exactly.
   package init(
     configuration: SandboxConfiguration = SandboxConfiguration(),
     mcpAllowSecrets: Bool = false,
@@ -37,9 +39,11 @@ package struct SandboxedServer: Sendable {
     maxBodyBytes: Int = RESTClient.maxBodyBytes,
     retryPolicy: RetryPolicy = RetryPolicy(maxAttempts: 4, budgetSeconds: 15, initialBackoffSeconds: 0.05),
     loginPorts: ClosedRange<UInt16> = SandboxedServer.loginPorts,
-    mcpLoginWaitSeconds: Double? = nil
+    mcpLoginWaitSeconds: Double? = nil,
+    sandboxClock: Bool = false
   ) throws {
     home = try SandboxHome(configuration: configuration)
+    let workspaceClock: SandboxClock? = sandboxClock ? home.sandbox.workspace.clock : nil
     let client = RESTClient(
       userAgent: "brickauth-tests",
       requestTimeoutSeconds: requestTimeoutSeconds,
@@ -55,7 +59,8 @@ package struct SandboxedServer: Sendable {
       browser: .followRedirects,
       keyring: keyring,
       loginPorts: loginPorts,
-      mcpLoginWaitSeconds: mcpLoginWaitSeconds
+      mcpLoginWaitSeconds: mcpLoginWaitSeconds,
+      now: { workspaceClock?.now() ?? Date() }
     )
   }
 

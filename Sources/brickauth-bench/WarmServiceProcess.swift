@@ -54,12 +54,20 @@ final class WarmServiceProcess {
 
   /// Reads the next line of output, parsed.
   func readMessage() -> JSONValue {
+    (try? JSONParser.parse(readLine()[...])) ?? .null
+  }
+
+  /// Reads the next line of output, without its newline. Only newly read bytes are searched for the newline, so a
+  /// line of many megabytes (an audit of a fleet) costs its length, not its length squared.
+  func readLine() -> [UInt8] {
+    var searched = 0
     while true {
-      if let newline = pending.firstIndex(of: 0x0A) {
+      if let newline = pending[searched...].firstIndex(of: 0x0A) {
         let line = Array(pending[..<newline])
         pending.removeSubrange(...newline)
-        return (try? JSONParser.parse(line[...])) ?? .null
+        return line
       }
+      searched = pending.count
       var buffer = [UInt8](repeating: 0, count: 1 << 16)
       let count = read(output, &buffer, buffer.count)
       precondition(count > 0, "the child closed its output")

@@ -59,6 +59,14 @@ package struct WorkspaceAPI: Sendable {
     return try await tokenInfos(APIRequest("GET", "/api/2.0/token-management/tokens", query: query))
   }
 
+  /// Every token of the workspace (admin), or the caller's own (`allUsers: false`), handed to `page` in pages of at
+  /// most `pageSize` as the answer is decoded (see ``tokenPages(_:pageSize:_:)``). Only Token Management's list
+  /// (`allUsers`) carries owners, creators and the day of last use.
+  package func forEachTokenPage(allUsers: Bool, pageSize: Int, _ page: ([TokenInfo]) -> Void) async throws {
+    let path = allUsers ? "/api/2.0/token-management/tokens" : "/api/2.0/token/list"
+    try await tokenPages(APIRequest("GET", path), pageSize: pageSize, page)
+  }
+
   /// Revokes any token of the workspace (admin); a cancel waits for the answer, as for ``revokeOwnToken(_:)``.
   package func revokeWorkspaceToken(_ tokenId: String) async throws {
     var request = APIRequest("DELETE", "/api/2.0/token-management/tokens/\(Self.pathComponent(tokenId))")
@@ -139,21 +147,35 @@ package struct WorkspaceAPI: Sendable {
   }
 
   /// `{"token_infos": [...]}`, or `{}` when the list is empty (Databricks' proto3 JSON omits empty repeated fields).
-  ///
-  /// Decoded one element at a time: a workspace can have tens of thousands of tokens, and holding the parsed tree of
-  /// the whole answer next to the result more than doubled the memory a listing needs.
   private func tokenInfos(_ request: APIRequest) async throws -> [TokenInfo] {
-    let body = try await client.sendForBody(request, host: host, bearer: bearer)
-    guard !body.isEmpty else { return [] }
     var tokens: [TokenInfo] = []
+    try await tokenPages(request, pageSize: Int.max) { tokens += $0 }
+    return tokens
+  }
+
+  /// Hands the tokens of a list answer to `page` in pages of at most `pageSize`, as they are decoded.
+  ///
+  /// Databricks answers a list in one body, with no paging of its own. Decoding it one element at a time and passing
+  /// pages on means a caller that keeps only what it needs from each page (an audit) never holds the whole list,
+  /// nor the parsed tree of the whole answer, which alone more than doubled the memory a listing needs.
+  private func tokenPages(_ request: APIRequest, pageSize: Int, _ page: ([TokenInfo]) -> Void) async throws {
+    let body = try await client.sendForBody(request, host: host, bearer: bearer)
+    guard !body.isEmpty else { return }
+    let size = max(1, pageSize)
+    var pending: [TokenInfo] = []
     do {
       _ = try JSONParser.parseObject(body, streamingArray: "token_infos") { element in
-        if let token = TokenInfo(json: element) { tokens.append(token) }
+        guard let token = TokenInfo(json: element) else { return }
+        pending.append(token)
+        if pending.count >= size {
+          page(pending)
+          pending.removeAll(keepingCapacity: true)
+        }
       }
     } catch {
       throw RESTClient.notJSON(host.url)
     }
-    return tokens
+    if !pending.isEmpty { page(pending) }
   }
 
   private func createdToken(_ answer: JSONValue?) throws -> CreatedToken {

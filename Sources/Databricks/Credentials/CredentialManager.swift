@@ -195,6 +195,15 @@ package actor CredentialManager {
     try await credential(for: requested).workspace(client)
   }
 
+  /// The workspace endpoints of `requested` (or the default profile) and the name of the profile they belong to
+  /// (`nil` for one made of the `DATABRICKS_*` environment alone), for callers that report per profile and were not
+  /// told its name.
+  /// - Throws: as ``credential(for:forceRefresh:)``.
+  package func namedWorkspace(for requested: String?) async throws -> (profile: String?, api: WorkspaceAPI) {
+    let credential = try await credential(for: requested)
+    return (credential.profile.name, credential.workspace(client))
+  }
+
   /// Checks that `requested`'s credential works, as `databricks auth profiles` does: an account profile lists the
   /// account's workspaces (any account user may), any other profile asks SCIM `Me` who it is.
   /// - Throws: as ``credential(for:forceRefresh:)``, and ``APIError`` when the check is refused.

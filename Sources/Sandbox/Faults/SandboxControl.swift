@@ -20,6 +20,10 @@ import LoopbackHTTP
 /// | `POST /__sandbox/oauth-token` `{"userName", "lifetimeSeconds"?}` | an OAuth access token for a seeded principal, as ``SandboxWorkspace/issueOAuthAccessToken(userName:lifetimeSeconds:)``: `{"access_token", "token_type": "Bearer", "expires_in"}` |
 /// | `POST /__sandbox/oidc-token` `{"subject"?, "audience"?, "issuer"?, "lifetimeSeconds"?}` | a JWT of the sandbox's identity provider for workload identity federation, as ``SandboxWorkspace/mintSubjectToken(subject:audience:issuer:lifetimeSeconds:)``: `{"value"}` |
 /// | `GET /__sandbox/github-oidc?audience=…` with `Authorization: Bearer <SandboxSeed.githubRequestToken>` | GitHub Actions' ID token endpoint (`ACTIONS_ID_TOKEN_REQUEST_URL`): `{"value"}`, a JWT for that audience (the account id without one); 401 for another bearer |
+/// | `POST /__sandbox/tokens` `{"owner", "count"?, "comment"?, "createdBy"?, "creationTime"?, "expiryTime"?, "lastUsedDay"?}` | ``DatabricksSandbox/seedTokens(_:)``: `count` (default 1, at most 50,000) tokens with that past (see ``TokenSeed``: a time is epoch milliseconds or `{"secondsFromNow": n}` / `{"daysFromNow": n}`; no `expiryTime` never expires, no `lastUsedDay` never used): `{"tokenIds": [...]}` |
+/// | `GET /__sandbox/clock` | the workspace clock: `{"now": <epoch ms>, "frozen": false}` |
+/// | `POST /__sandbox/clock` `{"advanceSeconds"?, "frozen"?}` | ``DatabricksSandbox/setClockFrozen(_:)`` when `frozen` is given, then ``DatabricksSandbox/advanceClock(bySeconds:)`` (0 to 100 years); answers as `GET` |
+/// | `POST /__sandbox/latency` `{"seconds"}` | ``DatabricksSandbox/setLatency(seconds:)``: every answer from now on comes that much later (0 to 60; 0 turns it off) |
 ///
 /// A `fault` is one of:
 /// - `{"kind": "status", "status": 429, "retryAfterSeconds"?: 1, "body"?: {...}}`: answer with that status (and a
@@ -81,12 +85,40 @@ struct SandboxControl: Sendable {
         else { throw .invalidParameterValue("accessTokenLifetimeSeconds must be an integer from 1 to 31536000") }
         workspace.setAccessTokenLifetime(seconds: Int(seconds))
         return .json([:])
+      case ("POST", "/__sandbox/tokens"):
+        let ids = workspace.seedTokens(try TokenSeed(json: try Self.object(request.body)))
+        return .json(["tokenIds": .array(ids.map(JSONValue.string))])
+      case ("GET", "/__sandbox/clock"):
+        return clock()
+      case ("POST", "/__sandbox/clock"):
+        let body = try Self.object(request.body)
+        let seconds = try Self.number(body, "advanceSeconds") ?? 0
+        guard (0...(100 * 365 * 86_400)).contains(seconds) else {
+          throw .invalidParameterValue("advanceSeconds must be a number from 0 to 3153600000")
+        }
+        switch body["frozen"] {
+        case nil, .null?: break
+        case .bool(let frozen)?: workspace.clock.setFrozen(frozen)
+        default: throw .invalidParameterValue("frozen must be a boolean")
+        }
+        workspace.clock.advance(bySeconds: seconds)
+        return clock()
+      case ("POST", "/__sandbox/latency"):
+        guard let seconds = try Self.number(try Self.object(request.body), "seconds"), (0...60).contains(seconds) else {
+          throw .invalidParameterValue("seconds must be a number from 0 to 60")
+        }
+        faults.withLock { $0.latencySeconds = seconds }
+        return .json([:])
       default:
         throw SandboxErrorResponse.endpointNotFound(method: request.method, path: path)
       }
     } catch {
       return error.response
     }
+  }
+
+  private func clock() -> HTTPResponse {
+    .json(["now": .int(workspace.clock.now().epochMilliseconds), "frozen": .bool(workspace.clock.isFrozen)])
   }
 
   private func oauthToken(_ body: [String: JSONValue]) throws(SandboxErrorResponse) -> HTTPResponse {

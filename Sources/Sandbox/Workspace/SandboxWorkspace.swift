@@ -174,6 +174,12 @@ package final class SandboxWorkspace: Sendable {
     }
   }
 
+  /// Stores the tokens `seed` describes, with the past it gives them (see ``TokenSeed``), and returns their ids.
+  package func seedTokens(_ seed: TokenSeed) -> [String] {
+    let now = clock.now()
+    return state.withLock { $0.seed(seed, now: now) }
+  }
+
   /// Changes workspace settings as an admin's PATCH would, without a request.
   package func setWorkspaceConf(_ values: [String: String]) throws(SandboxErrorResponse) {
     let applied = state.withLock { state in

@@ -1,20 +1,41 @@
 /// The workspace's personal access tokens, in creation order (the order the list APIs answer in).
 ///
-/// A plain array: a sandbox holds at most a few thousand tokens, and linear lookups keep the invariants
-/// (one record per id and per value) obvious.
+/// Indexed by id and by secret, so a workspace of 50,000 tokens authenticates and lists as fast as one of ten: a
+/// removal leaves a hole that later compaction closes, which keeps both indexes valid without renumbering on
+/// every deletion.
 struct TokenStore {
-  private(set) var records: [TokenRecord] = []
+  private var slots: [TokenRecord?] = []
+  private var slotByID: [String: Int] = [:]
+  private var slotByValue: [String: Int] = [:]
+  private var countByOwner: [Int64: Int] = [:]
+  private var holes = 0
+
+  /// Every token, in creation order.
+  var records: [TokenRecord] {
+    slots.compactMap { $0 }
+  }
+
+  var count: Int { slotByID.count }
+
+  /// Calls `body` with each token in creation order, without copying the list.
+  func forEach(_ body: (TokenRecord) -> Void) {
+    for case let record? in slots { body(record) }
+  }
 
   func record(id: String) -> TokenRecord? {
-    records.first { $0.id == id }
+    slotByID[id].flatMap { slots[$0] }
   }
 
   func record(value: String) -> TokenRecord? {
-    records.first { $0.value == value }
+    slotByValue[value].flatMap { slots[$0] }
   }
 
   func records(ownedBy ownerID: Int64) -> [TokenRecord] {
-    records.filter { $0.ownerID == ownerID }
+    slots.compactMap { $0?.ownerID == ownerID ? $0 : nil }
+  }
+
+  func count(ownedBy ownerID: Int64) -> Int {
+    countByOwner[ownerID] ?? 0
   }
 
   /// Stores a new token with fresh random id and secret, and returns it.
@@ -35,34 +56,69 @@ struct TokenStore {
       creationTime: creationTime,
       expiryTime: expiryTime
     )
-    records.append(record)
+    insert(record)
     return record
   }
 
-  /// Stores a record as given (the seeded bootstrap tokens, whose secrets are fixed).
+  /// Stores a record as given (the seeded bootstrap tokens, whose secrets are fixed); one with the id of a stored
+  /// token replaces it.
   mutating func insert(_ record: TokenRecord) {
-    records.append(record)
+    remove(id: record.id)
+    slots.append(record)
+    slotByID[record.id] = slots.count - 1
+    slotByValue[record.value] = slots.count - 1
+    countByOwner[record.ownerID, default: 0] += 1
   }
 
   /// Removes the token; `false` when there was none with that id.
   @discardableResult
   mutating func remove(id: String) -> Bool {
-    guard let index = records.firstIndex(where: { $0.id == id }) else { return false }
-    records.remove(at: index)
+    guard let slot = slotByID.removeValue(forKey: id), let record = slots[slot] else { return false }
+    slotByValue[record.value] = nil
+    countByOwner[record.ownerID, default: 1] -= 1
+    slots[slot] = nil
+    holes += 1
+    if holes > 1024, holes * 2 > slots.count { compact() }
     return true
   }
 
-  /// Changes the token in place; `false` when there was none with that id.
+  /// Changes the token in place (never its id or secret); `false` when there was none with that id.
   @discardableResult
   mutating func update(id: String, _ change: (inout TokenRecord) -> Void) -> Bool {
-    guard let index = records.firstIndex(where: { $0.id == id }) else { return false }
-    change(&records[index])
+    guard let slot = slotByID[id], var record = slots[slot] else { return false }
+    change(&record)
+    record.id = id
+    record.value = slots[slot]?.value ?? record.value
+    slots[slot] = record
     return true
   }
 
+  private mutating func compact() {
+    slots = slots.filter { $0 != nil }
+    holes = 0
+    slotByID = [:]
+    slotByValue = [:]
+    for (slot, record) in slots.enumerated() {
+      guard let record else { continue }
+      slotByID[record.id] = slot
+      slotByValue[record.value] = slot
+    }
+  }
+
+  /// `bytes` random bytes as hex digits, eight bytes per call to the system generator (seeding 50,000 tokens draws
+  /// 2.4 million random bytes).
   static func randomHex(bytes: Int) -> String {
     var generator = SystemRandomNumberGenerator()
-    let digits = Array("0123456789abcdef")
-    return String((0..<bytes * 2).map { _ in digits[Int(generator.next() % 16)] })
+    let digits = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(bytes * 2)
+    while text.count < bytes * 2 {
+      var word: UInt64 = generator.next()
+      for _ in 0..<min(8, bytes - text.count / 2) {
+        text += [digits[Int(word >> 4 & 0xF)], digits[Int(word & 0xF)]]
+        word >>= 8
+      }
+    }
+    return String(decoding: text, as: UTF8.self)
   }
 }

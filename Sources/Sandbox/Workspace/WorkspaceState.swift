@@ -9,7 +9,8 @@ struct WorkspaceState {
 
   let workspaceID: Int64
   let tokenQuotaPerUser: Int
-  let principals: [SandboxPrincipal]
+  /// The seeded principals, then users that ``seed(_:now:)`` created for owners it did not know.
+  private(set) var principals: [SandboxPrincipal]
   var tokens = TokenStore()
   var conf = WorkspaceConf()
   /// Issued OAuth access tokens by value; see ``OAuthAccessToken``.
@@ -87,7 +88,7 @@ struct WorkspaceState {
           + "days (\(maxSeconds) seconds) set for this workspace."
       )
     }
-    guard tokens.records(ownedBy: owner.id).count < tokenQuotaPerUser else {
+    guard tokens.count(ownedBy: owner.id) < tokenQuotaPerUser else {
       throw .quotaExceeded("Cannot create more than \(tokenQuotaPerUser) tokens for \(owner.userName).")
     }
     let lifetime = lifetimeSeconds ?? maxSeconds ?? Self.defaultLifetimeSeconds
@@ -124,6 +125,43 @@ struct WorkspaceState {
     )
     oauthAccessTokens[value] = OAuthAccessToken(principalID: principal.id, expiresAt: expiresAt)
     return value
+  }
+
+  /// Stores the tokens `seed` describes, past and all, without the checks of a creation (quota, policy), and returns
+  /// their ids in creation order. An owner or creator no principal has yet becomes a new ordinary user.
+  mutating func seed(_ seed: TokenSeed, now: Date) -> [String] {
+    let owner = principal(forSeededUserName: seed.owner)
+    let creator = seed.createdBy.map { principal(forSeededUserName: $0) } ?? owner
+    let creation = seed.creationTime.epochMilliseconds(now: now)
+    let expiry = seed.expiryTime?.epochMilliseconds(now: now) ?? -1
+    let lastUsed = seed.lastUsedDay.map { day in
+      let milliseconds = day.epochMilliseconds(now: now)
+      return milliseconds - ((milliseconds % 86_400_000) + 86_400_000) % 86_400_000
+    }
+    return (0..<seed.count).map { _ in
+      let record = tokens.insert(
+        owner: owner,
+        createdBy: creator,
+        comment: seed.comment,
+        creationTime: creation,
+        expiryTime: expiry
+      )
+      tokens.update(id: record.id) { $0.lastUsedDay = lastUsed }
+      return record.id
+    }
+  }
+
+  private mutating func principal(forSeededUserName userName: String) -> SandboxPrincipal {
+    if let known = principal(userName: userName) { return known }
+    let user = SandboxPrincipal(
+      id: 4_000_000_000_100_000 + Int64(principals.count),
+      userName: userName,
+      displayName: userName,
+      isAdmin: false,
+      groups: [SandboxSeed.usersGroup]
+    )
+    principals.append(user)
+    return user
   }
 
   /// Makes a PAT or OAuth access token expire now; `false` when no credential has that value.

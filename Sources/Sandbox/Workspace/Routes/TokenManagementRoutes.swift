@@ -8,18 +8,24 @@ enum TokenManagementRoutes {
   /// `GET /api/2.0/token-management/tokens?created_by_id=&created_by_username=`
   static func list(_ call: APICall, _ state: inout WorkspaceState) throws(SandboxErrorResponse) -> HTTPResponse {
     try call.requireAdmin(adminOnly)
-    var records = state.tokens.records
+    var createdByID: Int64?
     if let text = call.query["created_by_id"], !text.isEmpty {
       guard let id = Int64(text) else {
         throw .invalidParameterValue("Invalid value '\(text)' for created_by_id: expected an integer")
       }
-      records = records.filter { $0.createdByID == id }
+      createdByID = id
     }
-    if let userName = call.query["created_by_username"], !userName.isEmpty {
-      records = records.filter { $0.createdByUserName == userName }
-    }
+    let userName = call.query["created_by_username"].flatMap { $0.isEmpty ? nil : $0 }
     let workspaceID = state.workspaceID
-    return .json(Proto3JSON.list("token_infos", records.map { $0.managementInfo(workspaceID: workspaceID) }))
+    let body = Proto3JSON.listBytes("token_infos") { emit in
+      state.tokens.forEach { record in
+        guard createdByID.map({ record.createdByID == $0 }) ?? true,
+          userName.map({ record.createdByUserName == $0 }) ?? true
+        else { return }
+        emit(record.managementInfo(workspaceID: workspaceID))
+      }
+    }
+    return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: body)
   }
 
   /// `GET /api/2.0/token-management/tokens/{token_id}`
