@@ -29,6 +29,8 @@ package actor CredentialManager {
   private var refreshes: [ProfileName.Key: Task<ResolvedCredential, any Error>] = [:]
   /// OAuth endpoints per host and account: discovery answers do not change while we run.
   private var endpoints: [String: OAuthClient.Endpoints] = [:]
+  /// What watchers hear from here: refreshes that need a login, tokens that will end with nothing to renew them.
+  package nonisolated let events = CredentialEventRelay()
 
   package init(
     config: ConfigStore,
@@ -73,6 +75,9 @@ package actor CredentialManager {
         throw CredentialError.loginRequired(profile: profile.name, reason: await tokens.missingTokenReason(plan: plan))
       }
       if !forceRefresh, !Self.needsRefresh(entry.expiry, now: now()) {
+        if entry.refreshToken == nil, let expiry = entry.expiry, let name = profile.name {
+          events.emit(.unrenewable(profile: name, expiresAt: expiry))
+        }
         let credential = ResolvedCredential(
           profile: profile,
           bearer: entry.accessToken,
@@ -131,7 +136,15 @@ package actor CredentialManager {
     let task = Task { try await refresh(request) }
     refreshes[key] = task
     defer { refreshes[key] = nil }
-    return try await task.value
+    do {
+      return try await task.value
+    } catch {
+      // Once per refresh, by its starter: the callers that joined it saw the same failure.
+      if let name = request.profile.name, CredentialEvent.needsLogin(error) {
+        events.emit(.loginRequired(profile: name, failure: error))
+      }
+      throw error
+    }
   }
 
   /// Refreshes under the token store's lock, unless the token, read again under the lock, is already fresh (another
