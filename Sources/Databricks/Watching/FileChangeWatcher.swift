@@ -1,4 +1,3 @@
-import Basics
 import Foundation
 import LoopbackHTTP
 
@@ -40,17 +39,31 @@ package final class FileChangeWatcher: Sendable {
 
   private let stopper: WakePipe
 
-  /// Starts watching: `onChange` is called on the watcher's thread after each batch of relevant events.
-  /// - Throws: ``FileError`` when the stop pipe cannot be made (no descriptors left).
+  /// Starts watching: `onChange` is called on the watcher's thread after each batch of relevant events. The
+  /// directories are watched before this returns, so a change made after it is never missed.
+  /// - Throws: ``FileError`` when the kernel refuses a watcher or the stop pipe (no descriptors or inotify instances
+  ///   left).
   package init(targets: [Target], onChange: @escaping @Sendable () -> Void) throws(FileError) {
     do {
       stopper = try WakePipe()
     } catch {
       throw FileError(path: "pipe", reason: "cannot create the watcher's stop pipe")
     }
-    let thread = Thread { [targets, onChange, stopper] in
-      Self.run(targets: targets, stopper: stopper, onChange: onChange)
-    }
+    #if os(Linux)
+      let inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+      guard inotify >= 0 else { throw FileError.errno("inotify", "cannot watch the config and token files") }
+      var watches = DirectoryWatches(targets: targets)
+      watches.addMissing(inotify)
+      let thread = Thread { [watches, onChange, stopper] in
+        Self.run(inotify: inotify, watches: watches, stopper: stopper, onChange: onChange)
+      }
+    #else
+      let paths = targets.flatMap { target in target.names.sorted().map { "\(target.directory)/\($0)" } }
+      let stamps = paths.map(FileStamp.of)
+      let thread = Thread { [onChange, stopper] in
+        Self.run(paths: paths, stamps: stamps, stopper: stopper, onChange: onChange)
+      }
+    #endif
     thread.name = "brickauth.watch"
     thread.start()
   }
@@ -66,15 +79,14 @@ package final class FileChangeWatcher: Sendable {
 
   #if os(Linux)
     /// The inotify loop: `poll` on the inotify descriptor and the stopper, read whole event batches.
-    private static func run(targets: [Target], stopper: WakePipe, onChange: @Sendable () -> Void) {
-      let inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
-      guard inotify >= 0 else {
-        StderrLog.warning("cannot watch the config and token files: inotify_init1 failed (errno \(errno))")
-        return
-      }
+    private static func run(
+      inotify: Int32,
+      watches: DirectoryWatches,
+      stopper: WakePipe,
+      onChange: @Sendable () -> Void
+    ) {
       defer { close(inotify) }
-      var watches = DirectoryWatches(targets: targets)
-      watches.addMissing(inotify)
+      var watches = watches
       var buffer = [UInt8](repeating: 0, count: 64 * 1024)
       var fds = [
         pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
@@ -113,9 +125,13 @@ package final class FileChangeWatcher: Sendable {
     }
   #else
     /// The `stat` fallback: compare every watched file's stamp each ``pollInterval``.
-    private static func run(targets: [Target], stopper: WakePipe, onChange: @Sendable () -> Void) {
-      let paths = targets.flatMap { target in target.names.sorted().map { "\(target.directory)/\($0)" } }
-      var stamps = paths.map(FileStamp.of)
+    private static func run(
+      paths: [String],
+      stamps: [FileStamp?],
+      stopper: WakePipe,
+      onChange: @Sendable () -> Void
+    ) {
+      var stamps = stamps
       var fds = [pollfd(fd: stopper.readEnd, events: Int16(POLLIN), revents: 0)]
       while poll(&fds, 1, Int32(pollInterval * 1000)) <= 0 {
         let now = paths.map(FileStamp.of)
@@ -131,7 +147,7 @@ package final class FileChangeWatcher: Sendable {
 #if os(Linux)
   /// Which inotify watch stands for which target: a target's own directory, or, while that directory does not
   /// exist, its parent (waiting for the directory's name to appear).
-  private struct DirectoryWatches {
+  struct DirectoryWatches: Sendable {
     enum Role {
       case target(Int)
       case parent(of: Int)
