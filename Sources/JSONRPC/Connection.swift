@@ -36,6 +36,8 @@ package final class Connection: Sendable {
   private let writer: any MessageWriter
   private let state = Locked(State())
   private let maxActive: Int
+  /// Notifications and watches that belong to the connection rather than to one request; closed when it ends.
+  package let session: ConnectionSession
 
   /// - Parameter maxActive: how many requests may run at once before ``receive(_:)`` blocks its caller (the reader
   ///   thread). This is the input backpressure: a client pipelining 200,000 requests fills the pipe and waits,
@@ -46,6 +48,7 @@ package final class Connection: Sendable {
     self.handlers = Dictionary(handlers.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
     self.writer = writer
     self.maxActive = max(1, maxActive)
+    session = ConnectionSession(writer: writer)
   }
 
   // MARK: Input
@@ -120,6 +123,7 @@ package final class Connection: Sendable {
 
   /// End of input: no more requests. In-flight work finishes, then the process exits 0.
   package func inputClosed() {
+    session.close()
     state.withLockAndSignal { state in
       state.inputClosed = true
       Self.exitIfIdle(&state)
@@ -132,6 +136,7 @@ package final class Connection: Sendable {
   ///
   /// Blocks the calling thread (a signal handler queue) for at most `graceSeconds` while handlers unwind.
   package func terminate(signal: Int32, graceSeconds: Double = 1) {
+    session.close()
     let running = state.withLock { state in
       state.shutdownRequested = true
       return Array(state.inFlight.values)
@@ -145,6 +150,7 @@ package final class Connection: Sendable {
 
   /// Output is gone (EPIPE): nobody can read answers, so cancel everything silently and exit.
   package func outputFailed() {
+    session.close()
     let running = state.withLock { Array($0.inFlight.values) }
     for context in running { context.cancel(.silent) }
     state.withLockAndSignal { state in
@@ -249,7 +255,7 @@ package final class Connection: Sendable {
     respond: @escaping @Sendable ([UInt8]?) -> Void
   ) {
     let meta = params?["_meta"]?.objectValue ?? [:]
-    let context = RequestContext(id: id, method: handler.name, meta: meta, writer: writer)
+    let context = RequestContext(id: id, method: handler.name, meta: meta, writer: writer, session: session)
     let rejection: RPCError? = state.withLock { state in
       if state.shutdownRequested { return Self.shuttingDownRejection }
       if let id {

@@ -34,16 +34,25 @@ package final class RequestContext: Sendable {
   /// `params._meta` of the request (MCP and our own extensions live there).
   package let meta: [String: JSONValue]
   private let writer: any MessageWriter
+  /// The connection the request came on: for what outlives the request (a watch's notifications).
+  package let session: ConnectionSession
   private let state = Locked(State())
 
   /// Minimum spacing of progress notifications: the contract allows about ten per second per request.
   package static let progressInterval: UInt64 = 100_000_000
 
-  package init(id: RequestID?, method: String, meta: [String: JSONValue], writer: any MessageWriter) {
+  package init(
+    id: RequestID?,
+    method: String,
+    meta: [String: JSONValue],
+    writer: any MessageWriter,
+    session: ConnectionSession? = nil
+  ) {
     self.id = id
     self.method = method
     self.meta = meta
     self.writer = writer
+    self.session = session ?? ConnectionSession(writer: writer)
   }
 
   /// The client's progress token, when it asked for progress.

@@ -4,17 +4,17 @@
   import Darwin
 #endif
 
-/// The pipe that tells ``LoopbackHTTPServer``'s accept thread to stop, safe to signal from any thread any number of
-/// times.
+/// The pipe that tells a thread blocked in `poll(2)` (``LoopbackHTTPServer``'s accept thread, the credential files'
+/// watcher) to stop, safe to signal from any thread any number of times.
 ///
 /// Both ends stay open until the last owner (the server, whose threads hold it) lets go, so a late ``signal()``
 /// always writes into this pipe: never into a closed descriptor whose number the kernel has given to something
 /// else, and never into a pipe without a reader (`SIGPIPE`).
-final class WakePipe: Sendable {
-  let readEnd: Int32
+package final class WakePipe: Sendable {
+  package let readEnd: Int32
   private let writeEnd: Int32
 
-  init() throws(LoopbackHTTPServerError) {
+  package init() throws(LoopbackHTTPServerError) {
     switch LoopbackSocket.makeWakePipe() {
     case .success(let fds): (readEnd, writeEnd) = fds
     case .failure(let failure): throw .socketFailed(call: failure.call, reason: failure.reason)
@@ -22,7 +22,7 @@ final class WakePipe: Sendable {
   }
 
   /// Makes the read end readable. When the pipe is already full the thread has been woken anyway.
-  func signal() {
+  package func signal() {
     var byte: UInt8 = 1
     while write(writeEnd, &byte, 1) < 0 && errno == EINTR {}
   }

@@ -26,6 +26,8 @@ package enum MethodTable {
     StopServingCredentials.self,
     ToolsCall.self,
     ToolsList.self,
+    UnwatchCredentials.self,
+    WatchCredentials.self,
   ]
 
   /// Registered only for tests (`--test-methods`): slow and large methods with no side effects.

@@ -27,6 +27,8 @@ package final class Services: Sendable {
   package let logins: LoginCoordinator
   /// The local token endpoint other Databricks tools use; it listens only once a profile is first served.
   package let metadataService: MetadataService
+  /// The `watchCredentials` watches; nothing runs while there are none.
+  package let watches: CredentialWatches
   /// How the user is shown an authorization URL: the browser, or (sandbox) a client that follows it.
   package let browser: Browser
   package let loginPorts: ClosedRange<UInt16>
@@ -85,6 +87,13 @@ package final class Services: Sendable {
     tokenPages = TokenPageSnapshots(now: now)
     logins = LoginCoordinator(now: now)
     metadataService = MetadataService(config: config, resolver: resolver, credentials: credentials, now: now)
+    watches = CredentialWatches(
+      config: config,
+      tokens: tokens,
+      events: credentials.events,
+      describe: { RPCError($0).message },
+      now: now
+    )
   }
 }
 

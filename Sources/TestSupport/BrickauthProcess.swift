@@ -100,6 +100,9 @@ package final class BrickauthProcess: Sendable {
     kill(process.processIdentifier, signal)
   }
 
+  /// The child's process id, for looking at it in `/proc`.
+  package var processIdentifier: Int32 { process.processIdentifier }
+
   /// Everything printed on stdout so far.
   package var stdout: String { String(decoding: stdoutBytes.withLock { $0 }, as: UTF8.self) }
   /// Everything printed on stderr so far.

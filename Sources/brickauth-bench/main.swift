@@ -34,6 +34,17 @@ let configPath = scratch.appendingPathComponent("databrickscfg").path
 try config.write(toFile: configPath, atomically: true, encoding: .utf8)
 let environment = ["HOME=\(scratch.path)", "DATABRICKS_CONFIG_FILE=\(configPath)", "PATH=/usr/bin:/bin"]
 
+// `brickauth-bench --watch`: only the credential-watch rows (latency of notifications, idle CPU of a watch).
+if arguments.contains("--watch") {
+  print("| measure | result | goal |")
+  print("| --- | --- | --- |")
+  for row in try WatchBench.rows(executable: executable, scratch: scratch) {
+    print("| \(row.0) | \(row.1) | \(row.2) |")
+  }
+  try? FileManager.default.removeItem(at: scratch)
+  exit(0)
+}
+
 /// One run of the executable: `input` is written to its stdin (then closed), stdout is read to the end.
 struct Run {
   var seconds: Double
@@ -458,6 +469,7 @@ rows.append(
   )
 )
 await sandbox.stop()
+rows += try WatchBench.rows(executable: executable, scratch: scratch)
 
 // `auditTokens` across ten workspaces holding 50,000 tokens in all (seeded through the sandbox's control endpoint, as a
 // script in another process would), every answer 50 ms late: all ten at once, against the same ten audited one after

@@ -40,6 +40,8 @@ package actor CredentialManager {
   private var mints: [ProfileName.Key: Task<ResolvedCredential, any Error>] = [:]
   /// Counts mints, so a listing of held tokens knows when it must be computed again.
   private var mintCount = 0
+  /// What watchers hear from here: refreshes that need a login, tokens that will end with nothing to renew them.
+  package nonisolated let events = CredentialEventRelay()
 
   package init(
     config: ConfigStore,
@@ -101,6 +103,9 @@ package actor CredentialManager {
         throw CredentialError.loginRequired(profile: profile.name, reason: await tokens.missingTokenReason(plan: plan))
       }
       if !forceRefresh, !Self.needsRefresh(entry.expiry, now: now()) {
+        if entry.refreshToken == nil, let expiry = entry.expiry, let name = profile.name {
+          events.emit(.unrenewable(profile: name, expiresAt: expiry))
+        }
         let credential = ResolvedCredential(
           profile: profile,
           bearer: entry.accessToken,
@@ -122,7 +127,14 @@ package actor CredentialManager {
       )
     case .m2m, .federation:
       let identity = try MachineIdentity(profile, environment: resolver.environment)
-      if !forceRefresh, let held = minted[Self.machineKey(profile)], held.identity == identity,
+      let held = minted[Self.machineKey(profile)]
+      // A refused token is minted again only while it is the one held; callers reporting it at once share the mint.
+      let forceRefresh =
+        forceRefresh
+        || (rejectedToken.flatMap { rejected in
+          held.map { RejectedTokenDecision(held: $0.credential.bearer, rejected: rejected) == .replace }
+        } ?? false)
+      if !forceRefresh, let held, held.identity == identity,
         held.credential.host == host, !Self.needsRefresh(held.credential.expiresAt, now: now())
       {
         return ResolvedCredential(
@@ -241,7 +253,15 @@ package actor CredentialManager {
     let task = Task { try await refresh(request) }
     refreshes[key] = task
     defer { refreshes[key] = nil }
-    return try await task.value
+    do {
+      return try await task.value
+    } catch {
+      // Once per refresh, by its starter: the callers that joined it saw the same failure.
+      if let name = request.profile.name, CredentialEvent.needsLogin(error) {
+        events.emit(.loginRequired(profile: name, failure: error))
+      }
+      throw error
+    }
   }
 
   /// Refreshes under the token store's lock, unless the token, read again under the lock, is already fresh (another

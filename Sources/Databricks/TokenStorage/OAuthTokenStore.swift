@@ -196,6 +196,12 @@ package actor OAuthTokenStore {
     return entry
   }
 
+  /// Forgets every remembered keyring entry, so the next lookups run the tool again: for a watcher told that another
+  /// process may have written the keyring.
+  package func forgetKeyringEntries() {
+    remembered.removeAll()
+  }
+
   private static func read(_ account: String, from keyring: any Keyring) async throws(TokenStorageError) -> Entry? {
     do {
       return try await keyring.secret(service: KeyringTokenEntry.service, account: account).flatMap(

@@ -46,6 +46,21 @@ import Testing
     }
   }
 
+  /// The rejected-token protocol holds for minted tokens too: fifty callers reporting the held token refused share one
+  /// new mint, and reporting a token already replaced mints nothing.
+  @Test func fiftyCallersRejectingTheMintedTokenMintOnceAndAReplacedOneNone() async throws {
+    try await SandboxedServer.with { world in
+      let first = try #require(try await getTokens(world, ["profile": "sp"], count: 1).first)
+      #expect(world.sandbox.tokenRequestCount(grantType: "client_credentials") == 1)
+      let replaced = try await getTokens(world, ["profile": "sp", "rejectedToken": .string(first)], count: 50)
+      #expect(replaced.count == 1 && !replaced.contains(first))
+      #expect(world.sandbox.tokenRequestCount(grantType: "client_credentials") == 2)
+      let again = try await getTokens(world, ["profile": "sp", "rejectedToken": .string(first)], count: 10)
+      #expect(again == replaced, "the refused token is no longer held: the held one is answered")
+      #expect(world.sandbox.tokenRequestCount(grantType: "client_credentials") == 2)
+    }
+  }
+
   @Test func anExpiringTokenIsMintedAgainOnceOnTheServicesClock() async throws {
     let home = try SandboxHome()
     let clock = SandboxClock()
