@@ -17,7 +17,7 @@ BINARY, MODE = sys.argv[1], sys.argv[2]
 OLD_LAPTOP = "0f1d1a97" * 8
 TOOLS = {
     "listProfiles", "createToken", "listTokens", "revokeToken", "getTokenSettings", "setMaxLifetime",
-    "setTokensEnabled", "login", "logout", "describeProfile", "rotateToken",
+    "setTokensEnabled", "login", "logout", "describeProfile", "rotateToken", "auditTokens",
 }
 passed, failed = 0, 0
 
