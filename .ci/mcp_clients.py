@@ -72,7 +72,7 @@ async def exercise(list_tools, call, alive):
 
     error, profiles, _ = await tool("listProfiles", {})
     names = [p["name"] for p in profiles.get("profiles", [])]
-    check("listProfiles lists the sandbox profiles", not error and names == ["admin", "user", "needs-login"], names)
+    check("listProfiles lists the sandbox profiles", not error and names == ["admin", "user", "needs-login", "sp"], names)
     host = profiles["profiles"][0]["host"] if names else ""
 
     error, created, _ = await tool("createToken", {"comment": "mcp", "lifetimeSeconds": 600})
