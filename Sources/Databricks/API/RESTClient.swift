@@ -116,8 +116,12 @@ package final class RESTClient: Sendable {
       urlRequest.httpBody = Data(JSONWriter.bytes(body))
       urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
     }
-    // Remembered before they go out, so that an error echoing them is redacted on its way to the client.
-    SecretScrubber.remember((bearer.map { [$0] } ?? []) + (request.authorization.map { [$0] } ?? []) + extraSecrets)
+    // Remembered before they go out, so that an error echoing them is redacted on its way to the client. A form body
+    // carries its secrets escaped (`+` as `%2B`): a server echoing the body echoes that spelling, so it is known too.
+    let escaped = request.form == nil ? [] : extraSecrets.map(FormEncoding.escape).filter { !extraSecrets.contains($0) }
+    SecretScrubber.remember(
+      (bearer.map { [$0] } ?? []) + (request.authorization.map { [$0] } ?? []) + extraSecrets + escaped
+    )
     let start = now()
     var attempt = 0
     while true {
