@@ -19,6 +19,12 @@ extension RPCError {
       self = .init(error)
     case let error as APIError:
       self = .init(error)
+    case let error as CredentialWatches.TooManyWatches:
+      self.init(
+        .busy,
+        "brickauth already holds \(error.limit) watches: end one with unwatchCredentials first",
+        extra: ["limit": .int(Int64(error.limit))]
+      )
     case let error as CredentialError:
       self = .init(error)
     case let error as OAuthError:

@@ -70,7 +70,17 @@ package actor CredentialWatches {
   /// Starts a watch of `profiles` (every profile when `nil`) and returns its id. The first watch starts the file
   /// watcher and reads the snapshot later changes are compared with.
   /// - Throws: ``FileError`` when the system refuses a file watcher.
+  /// The most watches held at once: each costs memory and a notification per change, so one client looping on
+  /// `watchCredentials` must not grow them without end.
+  package static let maximumWatches = 64
+
+  /// A watch refused because ``maximumWatches`` are held.
+  package struct TooManyWatches: Error, Equatable {
+    package var limit: Int
+  }
+
   package func watch(profiles: [String]?, deliver: @escaping Delivery) async throws -> String {
+    guard watches.count < Self.maximumWatches else { throw TooManyWatches(limit: Self.maximumWatches) }
     let id = "watch-\(nextID)"
     nextID += 1
     if watcher == nil {

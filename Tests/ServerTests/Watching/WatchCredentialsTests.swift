@@ -43,6 +43,24 @@ import Testing
     }
   }
 
+  /// One client cannot pile up watches without end (each costs memory and a notification per change): past the cap a
+  /// watch is refused `busy`, and ending one makes room again.
+  @Test func theNumberOfWatchesIsCapped() async throws {
+    try await ScratchDirectory.with(prefix: "home") { home in
+      let server = InProcessServer(environment: ["HOME": home.path])
+      var ids: [JSONValue] = []
+      for index in 0..<CredentialWatches.maximumWatches {
+        let watch = try await server.call("watchCredentials", id: .int(Int64(index + 1)))
+        ids.append(try #require(watch["result"]?["watchId"]))
+      }
+      let refused = try await server.call("watchCredentials", id: 1000)
+      #expect(refused["error"]?["data"]?["kind"] == "busy")
+      #expect(refused["error"]?["data"]?["limit"] == .int(Int64(CredentialWatches.maximumWatches)))
+      _ = try await server.call("unwatchCredentials", id: 1001, params: ["watchId": ids[0]])
+      #expect(try await server.call("watchCredentials", id: 1002)["result"]?["watchId"] != nil)
+    }
+  }
+
   @Test func unwatchingStopsOnceAndUnknownIdsAreNotStopped() async throws {
     try await ScratchDirectory.with(prefix: "home") { home in
       let server = InProcessServer(environment: ["HOME": home.path])
