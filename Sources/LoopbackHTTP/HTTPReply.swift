@@ -19,10 +19,15 @@ package struct HTTPReply: Sendable {
   /// Whether the server stops once this is done: the connection is answered and closed first, then the server
   /// closes its listeners and every other connection. A one-shot server (a login redirect) ends with its answer.
   package var stopsServer: Bool
+  /// For `.respond`: seconds between the parts of a body cut at ``HTTPResponse/bodyPartEnds``, each part sent that
+  /// long after the one before (the first with the head, after ``delaySeconds``). A long answer then arrives piece by
+  /// piece, as one streamed by a distant server does, and a client can work on a piece while the next is on its way.
+  package var partPauseSeconds: Double
 
-  package init(_ action: Action, delaySeconds: Double = 0, stopsServer: Bool = false) {
+  package init(_ action: Action, delaySeconds: Double = 0, stopsServer: Bool = false, partPauseSeconds: Double = 0) {
     self.action = action
     self.delaySeconds = delaySeconds
     self.stopsServer = stopsServer
+    self.partPauseSeconds = partPauseSeconds
   }
 }

@@ -3,11 +3,15 @@ package struct HTTPResponse: Sendable, Equatable {
   package var status: Int
   package var headers: HTTPHeaders
   package var body: [UInt8]
+  /// Where `body` may be cut when the reply sends it in parts (``HTTPReply/partPauseSeconds``): ascending offsets
+  /// into `body`, each the end of one part. Empty: the body is one part.
+  package var bodyPartEnds: [Int]
 
-  package init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = []) {
+  package init(status: Int, headers: HTTPHeaders = [:], body: [UInt8] = [], bodyPartEnds: [Int] = []) {
     self.status = status
     self.headers = headers
     self.body = body
+    self.bodyPartEnds = bodyPartEnds
   }
 
   /// A plain-text body, for errors below the handler's routes (malformed HTTP).

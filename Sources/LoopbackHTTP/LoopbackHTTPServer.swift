@@ -340,15 +340,7 @@ package final class LoopbackHTTPServer: Sendable {
   private func answer(_ request: HTTPRequest, on fd: Int32) -> AfterAnswer {
     let reply = handler(request)
     let close: AfterAnswer = reply.stopsServer ? .closeAndStopServer : .close
-    if reply.delaySeconds > 0 {
-      // Wait in short slices, so a client that gives up (a timeout, a cancelled request) closes the connection
-      // here at once, as with a real server, instead of holding it for the whole delay.
-      let deadline = Date(timeIntervalSinceNow: reply.delaySeconds)
-      while case let remaining = deadline.timeIntervalSinceNow, remaining > 0 {
-        let stopped = state.wait(until: { $0.stopping }, timeoutSeconds: min(0.02, remaining)) { $0.stopping }
-        if stopped || LoopbackSocket.peerHasClosed(fd) { return close }
-      }
-    }
+    guard pause(reply.delaySeconds, on: fd) else { return close }
     switch reply.action {
     case .dropConnection:
       return close
@@ -367,11 +359,35 @@ package final class LoopbackHTTPServer: Sendable {
       let keepOpen =
         keepsConnectionsAlive && !reply.stopsServer && request.keepsConnectionAlive
         && !state.withLock { $0.stopping }
-      let bytes = response.serialized(closingConnection: !keepOpen, omittingBody: request.method == "HEAD")
-      guard LoopbackSocket.sendAll(fd, bytes) else { return close }
+      let omittingBody = request.method == "HEAD"
+      let bytes = response.serialized(closingConnection: !keepOpen, omittingBody: omittingBody)
+      // The head and the body's first part, then each further part after a pause (a 200's body, which is always
+      // sent whole after the head, is the only one cut).
+      let parts = reply.partPauseSeconds > 0 && !omittingBody && response.status == 200 ? response.bodyPartEnds : []
+      let headLength = bytes.count - (parts.isEmpty ? 0 : response.body.count)
+      var sent = 0
+      for end in parts.map({ headLength + $0 }) + [bytes.count] where end > sent && end <= bytes.count {
+        guard sent == 0 || pause(reply.partPauseSeconds, on: fd) else { return close }
+        guard LoopbackSocket.sendAll(fd, sent == 0 && end == bytes.count ? bytes : Array(bytes[sent..<end])) else {
+          return close
+        }
+        sent = end
+      }
       if keepOpen { return .keepOpen }
       LoopbackSocket.finishSending(fd)
       return close
     }
+  }
+
+  /// Waits `seconds` before acting on `fd`; `false` when the server stops or the client hangs up meanwhile. Waits in
+  /// short slices, so a client that gives up (a timeout, a cancelled request) closes the connection here at once,
+  /// as with a real server, instead of holding it for the whole delay.
+  private func pause(_ seconds: Double, on fd: Int32) -> Bool {
+    let deadline = Date(timeIntervalSinceNow: seconds)
+    while case let remaining = deadline.timeIntervalSinceNow, remaining > 0 {
+      let stopped = state.wait(until: { $0.stopping }, timeoutSeconds: min(0.02, remaining)) { $0.stopping }
+      if stopped || LoopbackSocket.peerHasClosed(fd) { return false }
+    }
+    return true
   }
 }

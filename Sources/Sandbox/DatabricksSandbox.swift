@@ -70,7 +70,8 @@ package final class DatabricksSandbox: Sendable {
       case .delay(let seconds)?:
         return HTTPReply(workspace.handle(request), delaySeconds: latency + seconds)
       case nil:
-        return HTTPReply(workspace.handle(request), delaySeconds: latency)
+        // A long list comes a page of 1,000 tokens at a time, each page the latency after the one before.
+        return HTTPReply(workspace.handle(request), delaySeconds: latency, partPauseSeconds: latency)
       }
     }
     self.workspace = workspace
@@ -173,7 +174,9 @@ package final class DatabricksSandbox: Sendable {
     faults.withLock { $0.add(fault, path: path, method: method, times: times) }
   }
 
-  /// Delays every answer by this many seconds (0 turns it off).
+  /// Delays every answer by this many seconds (0 turns it off). The Token Management list, which Databricks sends as
+  /// one long body, also comes a page of 1,000 tokens at a time, each page this long after the one before: 5,000
+  /// tokens take five times the latency, as a long answer from a distant workspace takes its time to arrive.
   package func setLatency(seconds: Double) {
     faults.withLock { $0.latencySeconds = seconds }
   }

@@ -45,6 +45,17 @@ if arguments.contains("--watch") {
   exit(0)
 }
 
+// `brickauth-bench --audit`: only the `auditTokens` rows.
+if arguments.contains("--audit") {
+  print("| measure | result | goal |")
+  print("| --- | --- | --- |")
+  for row in try await AuditBench.rows(executable: executable, scratch: scratch) {
+    print("| \(row.0) | \(row.1) | \(row.2) |")
+  }
+  try? FileManager.default.removeItem(at: scratch)
+  exit(0)
+}
+
 /// One run of the executable: `input` is written to its stdin (then closed), stdout is read to the end.
 struct Run {
   var seconds: Double
@@ -471,94 +482,7 @@ rows.append(
 await sandbox.stop()
 rows += try WatchBench.rows(executable: executable, scratch: scratch)
 
-// `auditTokens` across ten workspaces holding 50,000 tokens in all (seeded through the sandbox's control endpoint, as a
-// script in another process would), every answer 50 ms late: all ten at once, against the same ten audited one after
-// another in the same warm process, and the service's peak RSS while it holds the findings.
-/// `POST`s a JSON body to a sandbox control path and returns the parsed answer.
-func control(_ sandbox: DatabricksSandbox, _ path: String, _ body: JSONValue) async throws -> JSONValue {
-  var request = URLRequest(url: sandbox.baseURL.appendingPathComponent(path))
-  request.httpMethod = "POST"
-  request.httpBody = Data(JSONWriter.bytes(body))
-  let (data, _) = try await URLSession.shared.data(for: request)
-  return try JSONParser.parse(Array(data))
-}
-let fleet = try (0..<10).map { _ in try DatabricksSandbox() }
-// Per workspace, 5,000 tokens of 5 owners: healthy ones and each kind of finding (about 40% are findings).
-let buckets: [(count: Int, created: Int, expires: Int?, lastUsed: Int?)] = [
-  (600, -10, 60, -1),  // healthy
-  (100, -10, nil, -2),  // no_expiry
-  (100, -100, 60, -70),  // idle (and lifetime_over_max)
-  (100, -70, 20, nil),  // never_used
-  (60, -80, 3, -1),  // expiring_soon
-  (40, -100, -10, -20),  // expired
-]
-var fleetConfig = ""
-for (index, workspace) in fleet.enumerated() {
-  for owner in 0..<5 {
-    for bucket in buckets {
-      var seed: [String: JSONValue] = [
-        "owner": .string("user-\(owner)@bench.example"), "count": .int(Int64(bucket.count)),
-        "comment": "bench token", "creationTime": ["daysFromNow": .int(Int64(bucket.created))],
-      ]
-      if let expires = bucket.expires { seed["expiryTime"] = ["daysFromNow": .int(Int64(expires))] }
-      if let lastUsed = bucket.lastUsed { seed["lastUsedDay"] = ["daysFromNow": .int(Int64(lastUsed))] }
-      let seeded = try await control(workspace, "__sandbox/tokens", .object(seed))
-      precondition(seeded["tokenIds"]?.arrayValue?.count == bucket.count, "seeding failed: \(seeded)")
-    }
-  }
-  _ = try await control(workspace, "__sandbox/latency", ["seconds": 0.05])
-  fleetConfig += "[ws-\(index)]\nhost = \(workspace.baseURL.absoluteString)\ntoken = \(workspace.adminToken)\n\n"
-}
-let fleetConfigPath = scratch.appendingPathComponent("fleet.databrickscfg").path
-try fleetConfig.write(toFile: fleetConfigPath, atomically: true, encoding: .utf8)
-let fleetEnvironment = ["HOME=\(scratch.path)", "DATABRICKS_CONFIG_FILE=\(fleetConfigPath)", "PATH=/usr/bin:/bin"]
-let fleetProfiles = (0..<10).map { "ws-\($0)" }
-let auditor = WarmServiceProcess(executable: executable, environment: fleetEnvironment)
-/// One `auditTokens` call; returns its wall time and how many tokens it scanned.
-func audit(_ profiles: [String], in auditor: WarmServiceProcess) -> (seconds: Double, scanned: Int) {
-  let list = profiles.map { #""\#($0)""# }.joined(separator: ",")
-  // Timed until the whole answer has arrived; parsing it here (to check it) is the bench's cost, not brickauth's.
-  let start = DispatchTime.now().uptimeNanoseconds
-  auditor.send([
-    #"{"jsonrpc":"2.0","id":1,"method":"auditTokens","params":{"profiles":[\#(list)],"scope":"workspace"}}"#
-  ])
-  let line = auditor.readLine()
-  let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-  let answer = (try? JSONParser.parse(line[...])) ?? .null
-  let workspaces = answer["result"]?["workspaces"]?.arrayValue ?? []
-  precondition(
-    workspaces.count == profiles.count && workspaces.allSatisfy { $0["error"] == nil },
-    "auditTokens failed: \(String(describing: answer["error"] ?? workspaces.first { $0["error"] != nil }))"
-  )
-  let scanned = workspaces.map { workspace -> Int in
-    if case .int(let count)? = workspace["tokensScanned"] { Int(count) } else { 0 }
-  }
-  return (seconds, scanned.reduce(0, +))
-}
-// Connections to every workspace are opened first, so neither side pays for them.
-_ = fleetProfiles.map { audit([$0], in: auditor) }
-let concurrentRuns = (0..<3).map { _ in audit(fleetProfiles, in: auditor) }
-let auditPeak = highWaterMarkKiB(auditor.pid) ?? 0
-let sequentialRuns = (0..<3).map { _ in fleetProfiles.map { audit([$0], in: auditor) } }
-auditor.finish()
-let scanned = concurrentRuns[0].scanned
-precondition(scanned >= 50_000, "the audit scanned \(scanned) tokens")
-let concurrentBest = concurrentRuns.map(\.seconds).min() ?? 0
-let sequentialBest = sequentialRuns.map { $0.reduce(0) { $0 + $1.seconds } }.min() ?? 0
-rows.append(
-  (
-    "`auditTokens` of 10 workspaces, \(scanned) tokens in all, 50 ms latency per answer: wall time, concurrent (best of 3)",
-    String(
-      format: "%.3f s (%.2f of one after another: %.3f s)",
-      concurrentBest,
-      concurrentBest / sequentialBest,
-      sequentialBest
-    ),
-    "≤ 1/5 of the same workspaces audited one after another"
-  )
-)
-rows.append(("peak RSS of that audit", String(format: "%.1f MiB", Double(auditPeak) / 1024), "≤ 80 MiB"))
-for workspace in fleet { await workspace.stop() }
+rows += try await AuditBench.rows(executable: executable, scratch: scratch)
 
 print("| measure | result | goal |")
 print("| --- | --- | --- |")

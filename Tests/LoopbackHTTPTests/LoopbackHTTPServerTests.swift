@@ -65,6 +65,31 @@ import Testing
     await server.stop()
   }
 
+  @Test func aBodyWithPartsComesWholeAndAPartAtATime() async throws {
+    let server = try LoopbackHTTPServer { request in
+      let response = HTTPResponse(status: 200, body: Array("0123456789".utf8), bodyPartEnds: [4, 7])
+      return HTTPReply(.respond(response), partPauseSeconds: request.path == "/slow" ? 30 : 0.01)
+    }
+    defer { Task { await server.stop() } }
+    #expect(try await get("http://127.0.0.1:\(server.port)/fast").body == "0123456789")
+
+    // With a long pause, the head (announcing the whole length) and the first part come, and nothing else.
+    let fd = try #require(connectIdle(port: server.port))
+    defer { close(fd) }
+    #expect(Self.send(fd, "GET /slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+    var received: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while !String(decoding: received, as: UTF8.self).contains("\r\n\r\n0123") {
+      let count = read(fd, &buffer, buffer.count)
+      guard count > 0 else { break }
+      received += buffer[..<count]
+    }
+    let text = String(decoding: received, as: UTF8.self)
+    #expect(text.hasPrefix("HTTP/1.1 200") && text.contains("Content-Length: 10\r\n") && text.hasSuffix("0123"))
+    var waiting = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    #expect(poll(&waiting, 1, 200) == 0, "the second part waits for its pause")
+  }
+
   @Test func aTakenPortIsReportedAndARangeMovesOn() async throws {
     let first = try LoopbackHTTPServer { _ in HTTPReply(.dropConnection) }
     #expect(throws: LoopbackHTTPServerError.noPortAvailable(ports: first.port...first.port)) {

@@ -1,4 +1,3 @@
-import Basics
 package import Foundation
 
 /// What makes a personal access token worth a look, as a pure value: thresholds in days and the instant they are
@@ -73,7 +72,8 @@ package struct TokenAuditRules: Sendable, Equatable {
       }
     }
     guard !reasons.isEmpty else { return nil }
-    return TokenFinding(token: token, reasons: reasons.sorted(), daysUntilIdleRevocation: daysUntilRevocation)
+    // Already in the order of `TokenAuditReason.allCases`: each check above appends after those that come before it.
+    return TokenFinding(token: token, reasons: reasons, daysUntilIdleRevocation: daysUntilRevocation)
   }
 
   static let dayMilliseconds: Int64 = 86_400_000
@@ -92,7 +92,11 @@ package struct TokenAuditRules: Sendable, Equatable {
 
   /// `date` in whole epoch milliseconds (a date decoded from milliseconds comes back exactly), kept within ±9e15 so
   /// differences of two never overflow.
+  ///
+  /// The clamp alone makes the conversion safe (a NaN clamps to the upper bound), so the plain `Int64` conversion
+  /// is used: this runs three times per token of a 50,000-token audit, and the generic saturating one costs several
+  /// times as much.
   static func milliseconds(_ date: Date) -> Int64 {
-    Int64(saturating: max(-9e15, min(9e15, (date.timeIntervalSince1970 * 1000).rounded())))
+    Int64(max(-9e15, min(9e15, (date.timeIntervalSince1970 * 1000).rounded())))
   }
 }

@@ -7,6 +7,12 @@ package struct WorkspaceTokenAudit: Sendable, Equatable {
     /// The owner's user name, when one of the owner's tokens was created by the owner (the list names creators).
     package var userName: String?
     package var tokenCount: Int
+
+    /// Counts one more token of this owner's.
+    mutating func count(_ token: TokenInfo) {
+      tokenCount += 1
+      if userName == nil, token.createdById == ownerId { userName = token.createdByUsername }
+    }
   }
 
   package let rules: TokenAuditRules
@@ -37,10 +43,8 @@ package struct WorkspaceTokenAudit: Sendable, Equatable {
     tokensScanned += tokens.count
     for token in tokens {
       if let ownerId = token.ownerId {
-        var owner = owners[ownerId] ?? Owner(ownerId: ownerId, tokenCount: 0)
-        owner.tokenCount += 1
-        if owner.userName == nil, token.createdById == ownerId { owner.userName = token.createdByUsername }
-        owners[ownerId] = owner
+        // In place: one lookup per token, and no copy of the entry taken out and written back.
+        owners[ownerId, default: Owner(ownerId: ownerId, tokenCount: 0)].count(token)
       }
       guard let finding = rules.finding(for: token, lastUseKnown: lastUseKnown) else { continue }
       findings.append(finding)

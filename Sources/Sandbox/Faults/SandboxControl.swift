@@ -23,7 +23,7 @@ import LoopbackHTTP
 /// | `POST /__sandbox/tokens` `{"owner", "count"?, "comment"?, "createdBy"?, "creationTime"?, "expiryTime"?, "lastUsedDay"?}` | ``DatabricksSandbox/seedTokens(_:)``: `count` (default 1, at most 50,000) tokens with that past (see ``TokenSeed``: a time is epoch milliseconds or `{"secondsFromNow": n}` / `{"daysFromNow": n}`; no `expiryTime` never expires, no `lastUsedDay` never used): `{"tokenIds": [...]}` |
 /// | `GET /__sandbox/clock` | the workspace clock: `{"now": <epoch ms>, "frozen": false}` |
 /// | `POST /__sandbox/clock` `{"advanceSeconds"?, "frozen"?}` | ``DatabricksSandbox/setClockFrozen(_:)`` when `frozen` is given, then ``DatabricksSandbox/advanceClock(bySeconds:)`` (0 to 100 years); answers as `GET` |
-/// | `POST /__sandbox/latency` `{"seconds"}` | ``DatabricksSandbox/setLatency(seconds:)``: every answer from now on comes that much later (0 to 60; 0 turns it off) |
+/// | `POST /__sandbox/latency` `{"seconds"}` | ``DatabricksSandbox/setLatency(seconds:)``: every answer from now on comes that much later, and each further 1,000 tokens of the Token Management list that much after the ones before (0 to 60; 0 turns it off) |
 ///
 /// A `fault` is one of:
 /// - `{"kind": "status", "status": 429, "retryAfterSeconds"?: 1, "body"?: {...}}`: answer with that status (and a

@@ -9,6 +9,8 @@ struct TokenStore {
   private var slotByValue: [String: Int] = [:]
   private var countByOwner: [Int64: Int] = [:]
   private var holes = 0
+  /// An encoded list answer and the key it was encoded for (``cachedList(key:_:)``); every change forgets it.
+  private var listCache: (key: Int64, bytes: [UInt8], pageEnds: [Int])?
 
   /// Every token, in creation order.
   var records: [TokenRecord] {
@@ -38,6 +40,17 @@ struct TokenStore {
     countByOwner[ownerID] ?? 0
   }
 
+  /// What `encode` makes of the tokens, kept for the same `key` until a token is added, removed or changed.
+  mutating func cachedList(
+    key: Int64,
+    _ encode: (TokenStore) -> (bytes: [UInt8], pageEnds: [Int])
+  ) -> (bytes: [UInt8], pageEnds: [Int]) {
+    if let listCache, listCache.key == key { return (listCache.bytes, listCache.pageEnds) }
+    let (bytes, pageEnds) = encode(self)
+    listCache = (key, bytes, pageEnds)
+    return (bytes, pageEnds)
+  }
+
   /// Stores a new token with fresh random id and secret, and returns it.
   mutating func insert(
     owner: SandboxPrincipal,
@@ -64,6 +77,7 @@ struct TokenStore {
   /// token replaces it.
   mutating func insert(_ record: TokenRecord) {
     remove(id: record.id)
+    listCache = nil
     slots.append(record)
     slotByID[record.id] = slots.count - 1
     slotByValue[record.value] = slots.count - 1
@@ -74,6 +88,7 @@ struct TokenStore {
   @discardableResult
   mutating func remove(id: String) -> Bool {
     guard let slot = slotByID.removeValue(forKey: id), let record = slots[slot] else { return false }
+    listCache = nil
     slotByValue[record.value] = nil
     countByOwner[record.ownerID, default: 1] -= 1
     slots[slot] = nil
@@ -89,6 +104,8 @@ struct TokenStore {
     change(&record)
     record.id = id
     record.value = slots[slot]?.value ?? record.value
+    // Every authenticated call sets the day of last use; only a real change forgets the encoded list.
+    if record != slots[slot] { listCache = nil }
     slots[slot] = record
     return true
   }

@@ -113,6 +113,35 @@ import Testing
     #expect(Self.rules.finding(for: far, lastUseKnown: true)?.reasons == [.lifetimeOverMax, .idle])
   }
 
+  /// The times are converted with a plain (trapping) conversion after a clamp: no `Date` may get past the clamp. A
+  /// time without a number counts as the far future.
+  @Test func notANumberAndInfiniteTimesNeitherTrap() {
+    for (seconds, reasons) in [
+      (Double.nan, []), (.infinity, []), (.greatestFiniteMagnitude, []), (-.infinity, [.expired, .idle]),
+      (-.greatestFiniteMagnitude, [.expired, .idle]),
+    ] as [(Double, [TokenAuditReason])] {
+      let odd = Date(timeIntervalSince1970: seconds)
+      let token = TokenInfo(tokenId: "t", createdAt: odd, expiresAt: odd, lastUsedDay: odd)
+      #expect(Self.reasons(token) == reasons, "\(seconds)")
+    }
+  }
+
+  /// Reasons are appended in their order rather than sorted afterwards: every combination comes out sorted.
+  @Test func everyCombinationOfReasonsIsInTheirFixedOrder() {
+    var seen = Set<[TokenAuditReason]>()
+    for created in [-200 * Self.day, -65 * Self.day, -Self.day] {
+      for expires in [nil, -Self.day, Self.day, 30 * Self.day, 200 * Self.day] {
+        for lastUsed in [nil, Self.dayStart(daysAgo: 100), Self.dayStart(daysAgo: 1)] {
+          let reasons = Self.reasons(Self.token(created: created, expires: expires, lastUsed: lastUsed))
+          #expect(reasons == reasons.sorted())
+          seen.insert(reasons)
+        }
+      }
+    }
+    #expect(seen.contains { $0.count == 3 })
+    #expect(seen.contains([.noExpiry, .neverUsed]))
+  }
+
   @Test func anAuditKeepsFindingsAndCountsButNotTheTokens() {
     var audit = WorkspaceTokenAudit(rules: Self.rules, lastUseKnown: true)
     let fine = TokenInfo(

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import LoopbackHTTP
 import Sandbox
 import Testing
 
@@ -30,6 +31,49 @@ import Testing
         )
       }
       #expect(sandbox.workspace.tokens.count == 2, "nothing was deleted or created")
+    }
+  }
+
+  /// The unfiltered list is kept encoded between calls (the sandbox stands in for a remote workspace, whose CPU is
+  /// not the client's): it must still follow every change, and be cut for paced sending between tokens only.
+  @Test func theKeptListFollowsEveryChangeAndIsCutAfterEvery1000thToken() async throws {
+    try await withSandbox { sandbox, client in
+      // Another user's, so the admin stays under the per-user quota and can still create one.
+      var seed = TokenSeed(owner: SandboxSeed.user.userName)
+      seed.count = 1_998
+      let seeded = sandbox.seedTokens(seed)
+      func listedIDs() async throws -> [String] {
+        let reply = try await client.get(tokens, token: sandbox.adminToken)
+        return reply.json?["token_infos"]?.arrayValue?.compactMap { $0["token_id"]?.stringValue } ?? []
+      }
+      #expect(try await listedIDs().count == 2_000)
+      #expect(try await listedIDs().count == 2_000, "unchanged by the call that listed it")
+      let created = try await client.post("/api/2.0/token/create", token: sandbox.adminToken, body: ["comment": "new"])
+      let createdID = try #require(created.json?["token_info"]?["token_id"]?.stringValue)
+      #expect(try await listedIDs().last == createdID)
+      #expect(try await client.send("DELETE", "\(tokens)/\(seeded[0])", token: sandbox.adminToken).status == 200)
+      #expect(try await !listedIDs().contains(seeded[0]))
+      let expiring = try #require(sandbox.workspace.tokens.first { $0.id == seeded[1] })
+      #expect(sandbox.expireToken(value: expiring.value))
+      let listed = try await client.get(tokens, token: sandbox.adminToken).json?["token_infos"]?.arrayValue
+      let expired = listed?.first { $0["token_id"] == .string(seeded[1]) }
+      #expect(expired?["expiry_time"] != .int(-1) && expired?["expiry_time"] != nil)
+
+      // 2,000 tokens: cut once, right after the 1,000th, and the first page is a list of its own once closed.
+      let request = HTTPRequest(
+        method: "GET",
+        target: tokens,
+        headers: ["Authorization": "Bearer \(sandbox.adminToken)"]
+      )
+      guard case .respond(let response) = sandbox.workspace.handle(request) else {
+        Issue.record("no answer")
+        return
+      }
+      #expect(response.bodyPartEnds.count == 1)
+      let cut = try #require(response.bodyPartEnds.first)
+      #expect(response.body[cut] == UInt8(ascii: ","))
+      let firstPage = try JSONParser.parse(Array(response.body[..<cut]) + Array("]}".utf8))
+      #expect(firstPage["token_infos"]?.arrayValue?.count == 1_000)
     }
   }
 

@@ -107,6 +107,44 @@ import Testing
     #expect(moved["fine"] == nil)
   }
 
+  /// A finding is built member by member (not through `Encodable`, which cost more than the audit): its token
+  /// fields must be exactly what `listTokens` reports for the token, `null`s and absent members included, and its
+  /// reasons in their documented order.
+  @Test func eachFindingIsTheTokenAsListTokensReportsItPlusItsReasons() async throws {
+    let world = try SandboxedServer(sandboxClock: true)
+    defer { Task { await world.close() } }
+    Self.seedCases(world.sandbox)
+    // Two reasons on one token, so their order is seen.
+    var both = TokenSeed(owner: Self.admin)
+    both.comment = "idle-and-too-long"
+    both.creationTime = .secondsFromNow(-100 * Self.day)
+    both.expiryTime = .secondsFromNow(5 * Self.day)
+    both.lastUsedDay = .secondsFromNow(-70 * Self.day)
+    world.sandbox.seedTokens(both)
+    for scope in ["workspace", "own"] {
+      let listed = try await world.result("listTokens", ["scope": .string(scope), "limit": 1000])
+      var byId: [String: JSONValue] = [:]
+      for token in listed["tokens"]?.arrayValue ?? [] { byId[token["tokenId"]?.stringValue ?? ""] = token }
+      let audit = try await world.result("auditTokens", ["scope": .string(scope)])
+      let findings = audit["workspaces"]?.arrayValue?.first?["findings"]?.arrayValue ?? []
+      #expect(findings.count >= 8)
+      for finding in findings {
+        var members = try #require(finding.objectValue)
+        let reasons = members.removeValue(forKey: "reasons")?.arrayValue?.compactMap(\.stringValue) ?? []
+        let days = members.removeValue(forKey: "daysUntilIdleRevocation")
+        #expect(days == nil || reasons.contains("idle"))
+        let order = TokenAuditReason.allCases.map(\.rawValue)
+        #expect(!reasons.isEmpty && reasons == order.filter(reasons.contains))
+        let token = try #require(byId[members["tokenId"]?.stringValue ?? ""])
+        #expect(JSONWriter.bytes(.object(members)) == JSONWriter.bytes(token), "\(scope)")
+      }
+      if scope == "workspace" {
+        let twice = findings.first { $0["comment"] == "idle-and-too-long" }
+        #expect(twice?["reasons"] == ["lifetime_over_max", "expiring_soon", "idle"])
+      }
+    }
+  }
+
   @Test func theOwnListHasNoLastUseSoIdleAndNeverUsedAreNotChecked() async throws {
     let world = try SandboxedServer(sandboxClock: true)
     defer { Task { await world.close() } }
