@@ -781,6 +781,41 @@ def main(binary):
 
         check("github-oidc: the Actions ID token endpoint, then the exchange", github_oidc)
 
+        def default_order_picks_federation():
+            # No auth_type: the SDK's default credential order picks the strategy from what the job provides.
+            picked = []
+            sandbox.reset_calls()
+            os.environ["ACTIONS_ID_TOKEN_REQUEST_URL"] = sandbox.url + "/__sandbox/github-oidc?api-version=2.0"
+            os.environ["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = GITHUB_REQUEST_TOKEN
+            try:
+                signs_in_as_sp(machine_client(client_id=SP_APP_ID), "github-oidc", token_requests=2)
+                picked.append("github-oidc")
+            finally:
+                del os.environ["ACTIONS_ID_TOKEN_REQUEST_URL"]
+                del os.environ["ACTIONS_ID_TOKEN_REQUEST_TOKEN"]
+            sandbox.reset_calls()
+            os.environ["DATABRICKS_OIDC_TOKEN"] = sandbox.subject_token()
+            try:
+                signs_in_as_sp(machine_client(client_id=SP_APP_ID), "env-oidc")
+                picked.append("env-oidc")
+            finally:
+                del os.environ["DATABRICKS_OIDC_TOKEN"]
+            sandbox.reset_calls()
+            path = os.path.join(_HOME, "oidc-token-older-variable")
+            with open(path, "w") as file:
+                file.write(sandbox.subject_token() + "\n")
+            os.environ["DATABRICKS_OIDC_TOKEN_FILE"] = path
+            try:
+                # Without auth_type the SDK refuses a token file together with client_id (two auth methods
+                # configured), so this one is an account-wide federation policy.
+                signs_in_as_sp(machine_client(), "file-oidc")
+                picked.append("file-oidc (DATABRICKS_OIDC_TOKEN_FILE)")
+            finally:
+                del os.environ["DATABRICKS_OIDC_TOKEN_FILE"]
+            return ", ".join(picked)
+
+        check("default order: github-oidc, env-oidc and file-oidc chosen without auth_type", default_order_picks_federation)
+
         def federation_refusals():
             refusals = {
                 "another subject": sandbox.subject_token(subject="repo:someone/else:ref:refs/heads/main"),

@@ -74,7 +74,7 @@ package final class Services: Sendable {
     self.mcpDefaultOverrides = mcpDefaultOverrides
     self.now = now
     resolver = ProfileResolver(environment: environment)
-    config = ConfigStore(path: ConfigLocation.path(environment: environment))
+    config = ConfigStore(path: ConfigLocation.path(environment: environment), environment: environment)
     let home = ConfigLocation.homeDirectory(environment: environment)
     tokens = OAuthTokenStore(
       file: TokenCacheStore(path: TokenCacheStore.defaultPath(home: home)),

@@ -12,17 +12,18 @@ package struct ConfigFile: Sendable {
   private let sectionIndex: [ProfileName.Key: Int]
   private let profileIndex: [ProfileName.Key: Int]
 
-  package init(path: String, bytes: some Collection<UInt8>) throws(ConfigError) {
+  /// - Parameter environment: the process environment, which decides some profiles' auth type (``DefaultAuthOrder``).
+  package init(path: String, bytes: some Collection<UInt8>, environment: [String: String] = [:]) throws(ConfigError) {
     let document: INIDocument
     do {
       document = try INIDocument(parsing: bytes)
     } catch {
       throw .malformed(path: path, line: error.line, reason: error.reason)
     }
-    self.init(path: path, document: document)
+    self.init(path: path, document: document, environment: environment)
   }
 
-  package init(path: String, document: INIDocument) {
+  package init(path: String, document: INIDocument, environment: [String: String] = [:]) {
     self.path = path
     self.document = document
     sections = document.sections
@@ -31,7 +32,12 @@ package struct ConfigFile: Sendable {
       uniquingKeysWith: { first, _ in first }
     )
     profiles = sections.filter(Self.isProfile).map { section in
-      Profile(name: section.name, source: .config(path: path, line: section.line), attributes: section.values)
+      Profile(
+        name: section.name,
+        source: .config(path: path, line: section.line),
+        attributes: section.values,
+        environment: environment
+      )
     }
     profileIndex = Dictionary(uniqueKeysWithValues: profiles.enumerated().map { (ProfileName.Key($1.name ?? ""), $0) })
   }

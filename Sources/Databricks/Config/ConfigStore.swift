@@ -11,10 +11,13 @@
 /// ```
 package actor ConfigStore {
   package nonisolated let path: String
+  /// The process environment: a profile's auth type may depend on it (``DefaultAuthOrder``).
+  private let environment: [String: String]
   private var cache = StampedFileCache<ConfigFile?, ConfigError>()
 
-  package init(path: String) {
+  package init(path: String, environment: [String: String] = [:]) {
     self.path = path
+    self.environment = environment
   }
 
   /// The config as it is on disk now, or `nil` when there is no file.
@@ -25,7 +28,7 @@ package actor ConfigStore {
   /// The current value and its version: the version changes exactly when the file was read again.
   package func snapshot() throws(ConfigError) -> (value: ConfigFile?, version: Int) {
     try cache.value(at: path, unreadable: ConfigError.unreadable) { bytes throws(ConfigError) in
-      try bytes.map { bytes throws(ConfigError) in try ConfigFile(path: path, bytes: bytes) }
+      try bytes.map { bytes throws(ConfigError) in try ConfigFile(path: path, bytes: bytes, environment: environment) }
     }
   }
 

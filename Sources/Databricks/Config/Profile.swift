@@ -39,11 +39,13 @@ package struct Profile: Sendable, Equatable {
   package var accountId: String?
   package var workspaceId: String?
   package var level: Level
-  /// The SDK auth type name: `auth_type` when set, otherwise derived in the SDKs' default order.
+  /// The SDK auth type name: `auth_type` when set, otherwise derived in the SDKs' default order (``DefaultAuthOrder``).
   package var authType: String
   package var credentialKind: CredentialKind
 
-  package init(name: String?, source: Source, attributes: [String: String]) {
+  /// - Parameter environment: the process environment, which the SDKs' federation strategies read directly (an OIDC
+  ///   token variable, GitHub Actions' ID token request) when choosing an auth type (``DefaultAuthOrder``).
+  package init(name: String?, source: Source, attributes: [String: String], environment: [String: String] = [:]) {
     self.name = name
     self.source = source
     self.attributes = attributes
@@ -51,7 +53,7 @@ package struct Profile: Sendable, Equatable {
     accountId = attributes["account_id"].nonEmpty ?? host?.accountIdFromQuery
     workspaceId = attributes["workspace_id"].nonEmpty ?? host?.workspaceIdFromQuery
     level = host?.isAccountsHost == true ? .account : .workspace
-    (authType, credentialKind) = Self.authType(attributes, hasHost: host != nil)
+    (authType, credentialKind) = DefaultAuthOrder.authType(attributes, hasHost: host != nil, environment: environment)
   }
 
   /// The auth types brickauth mints tokens for; any other is named to the user together with this list.
@@ -63,33 +65,6 @@ package struct Profile: Sendable, Equatable {
   /// `databricks_id_token_filepath` as the Go SDK and the CLI do (both read `DATABRICKS_OIDC_TOKEN_FILEPATH`).
   package var oidcTokenFilePath: String? {
     attributes["oidc_token_filepath"].nonEmpty ?? attributes["databricks_id_token_filepath"].nonEmpty
-  }
-
-  /// The SDKs' default credential order (pat, basic, oauth-m2m, databricks-cli, …) applied to the keys present.
-  /// A host with nothing else is `databricks-cli`: OAuth through the CLI's token storage, which `login` fills.
-  private static func authType(_ attributes: [String: String], hasHost: Bool) -> (String, CredentialKind) {
-    func has(_ key: String) -> Bool { attributes[key].nonEmpty != nil }
-    if let explicit = attributes["auth_type"].nonEmpty {
-      switch explicit {
-      case "pat": return (explicit, .pat)
-      case "databricks-cli", "external-browser", "u2m": return (explicit, .oauth)
-      case "oauth-m2m": return (explicit, .m2m)
-      case "env-oidc", "file-oidc", "github-oidc": return (explicit, .federation)
-      default: return (explicit, .other)
-      }
-    }
-    if has("token") { return ("pat", .pat) }
-    if has("username") && has("password") { return ("basic", .other) }
-    if has("client_id") && has("client_secret") { return ("oauth-m2m", .m2m) }
-    guard hasHost else { return ("none", .none) }
-    if has("azure_client_secret") { return ("azure-client-secret", .other) }
-    if has("azure_use_msi") { return ("azure-msi", .other) }
-    if has("google_credentials") { return ("google-credentials", .other) }
-    if has("google_service_account") { return ("google-id", .other) }
-    if has("metadata_service_url") { return ("metadata-service", .other) }
-    if has("databricks_id_token_filepath") || has("oidc_token_filepath") { return ("file-oidc", .federation) }
-    if has("oidc_token_env") { return ("env-oidc", .federation) }
-    return ("databricks-cli", .oauth)
   }
 }
 

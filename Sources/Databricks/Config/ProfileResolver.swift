@@ -19,6 +19,12 @@ package struct ProfileResolver: Sendable {
     ("oidc_token_env", "DATABRICKS_OIDC_TOKEN_ENV"), ("token_audience", "DATABRICKS_TOKEN_AUDIENCE"),
   ]
 
+  /// Older names the SDKs still read for a key when its variable is unset, keyed by that variable: the Python SDK
+  /// reads `DATABRICKS_OIDC_TOKEN_FILE` for the token file path (the Go SDK and the CLI only the `…_FILEPATH` one).
+  package static let environmentAliases: [String: [String]] = [
+    "DATABRICKS_OIDC_TOKEN_FILEPATH": ["DATABRICKS_OIDC_TOKEN_FILE"]
+  ]
+
   package var environment: [String: String]
 
   package init(environment: [String: String]) {
@@ -77,9 +83,10 @@ package struct ProfileResolver: Sendable {
   private func environmentProfile() -> Profile {
     var attributes: [String: String] = [:]
     for (key, variable) in Self.environmentKeys {
-      if let value = environment[variable].nonEmpty { attributes[key] = value }
+      let names = [variable] + Self.environmentAliases[variable, default: []]
+      if let value = names.lazy.compactMap({ environment[$0].nonEmpty }).first { attributes[key] = value }
     }
-    return Profile(name: nil, source: .environment, attributes: attributes)
+    return Profile(name: nil, source: .environment, attributes: attributes, environment: environment)
   }
 }
 

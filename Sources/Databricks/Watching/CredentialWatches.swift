@@ -11,7 +11,7 @@ package import Foundation
 ///   each change is reported once, whoever made it (the CLI, an editor, another brickauth, this one).
 /// - The OS keyring has no change notification: while a watched snapshot reads tokens from it, the keyring entries
 ///   are read again on every change of the files (a brickauth process writes the keyring holding the token cache's
-///   lock file, whose release is such a change) and every ``keyringPollSeconds`` (the CLI takes no lock).
+///   lock file, whose release is such a change) and every ``keyringPollInterval`` (the CLI takes no lock).
 /// - The credential manager's ``CredentialEvent``s: a refresh that needs a login is `loginRequired` (once, until the
 ///   profile's tokens change), and tokens nothing can renew are scheduled in ``ExpiryWarnings`` for `expiringSoon`.
 ///
@@ -24,8 +24,8 @@ package actor CredentialWatches {
   package static let quietPeriod: Duration = .milliseconds(75)
   /// A file that keeps changing is still looked at this long after its first change.
   package static let longestDelay: Duration = .milliseconds(400)
-  /// How often keyring entries are read again while a watch depends on them.
-  package static let keyringPollSeconds: UInt64 = 30
+  /// How often keyring entries are read again while a watch depends on them, unless a test asks for another interval.
+  package static let defaultKeyringPollInterval: Duration = .seconds(30)
 
   private struct Watch {
     /// `nil`: every profile.
@@ -38,6 +38,7 @@ package actor CredentialWatches {
   private let events: CredentialEventRelay
   private let describe: @Sendable (any Error) -> String
   private let now: @Sendable () -> Date
+  private let keyringPollInterval: Duration
   private var watches: [String: Watch] = [:]
   private var nextID = 1
   private var watcher: FileChangeWatcher?
@@ -53,18 +54,22 @@ package actor CredentialWatches {
   private var loginRequired: Set<ProfileName.Key> = []
 
   /// - Parameter describe: the message `getToken` answers for an error, used as `loginRequired`'s reason.
+  /// - Parameter keyringPollInterval: how often keyring entries are read again while a watch depends on them; a test
+  ///   shortens it rather than wait for the default.
   package init(
     config: ConfigStore,
     tokens: OAuthTokenStore,
     events: CredentialEventRelay,
     describe: @escaping @Sendable (any Error) -> String,
-    now: @escaping @Sendable () -> Date = Date.init
+    now: @escaping @Sendable () -> Date = Date.init,
+    keyringPollInterval: Duration = CredentialWatches.defaultKeyringPollInterval
   ) {
     self.config = config
     self.tokens = tokens
     self.events = events
     self.describe = describe
     self.now = now
+    self.keyringPollInterval = keyringPollInterval
   }
 
   /// Starts a watch of `profiles` (every profile when `nil`) and returns its id. The first watch starts the file
@@ -177,9 +182,9 @@ package actor CredentialWatches {
     }
     scheduleExpiryWarning()
     if snapshot.usesKeyring, keyringPoll == nil {
-      keyringPoll = Task {
+      keyringPoll = Task { [keyringPollInterval] in
         while !Task.isCancelled {
-          try? await Task.sleep(nanoseconds: Self.keyringPollSeconds * 1_000_000_000)
+          try? await Task.sleep(for: keyringPollInterval)
           self.filesChanged()
         }
       }

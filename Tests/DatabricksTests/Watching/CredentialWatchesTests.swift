@@ -42,13 +42,7 @@ import Testing
     }
 
     func waitFor(_ count: Int) async throws -> [(watchId: String, change: CredentialChange)] {
-      let deadline = Date(timeIntervalSinceNow: 20)
-      while true {
-        let current = delivered.withLock { $0 }
-        if current.count >= count { return current }
-        guard Date() < deadline else { throw TestTimeout(what: "\(count) changes; got \(current)") }
-        try await Task.sleep(nanoseconds: 5_000_000)
-      }
+      try await delivered.waitForCount(count)
     }
   }
 

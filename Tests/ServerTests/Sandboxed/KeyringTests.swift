@@ -1,7 +1,9 @@
+import Basics
 import Databricks
 import Foundation
 import JSON
 import Sandbox
+import Server
 import TestSupport
 import Testing
 
@@ -168,6 +170,79 @@ import Testing
         #expect(described["valid"] == true)
         #expect(described["user"]?["userName"] == "user@sandbox.example")
         #expect(!FileManager.default.fileExists(atPath: tokenCacheFile(world).path), "nothing was written")
+      }
+    }
+  }
+
+  /// A watching service of its own (its own config store and token store, so nothing it remembers is updated by the
+  /// other instance's writes) over `world`'s home and `service`'s keyring, and a place for the changes it delivers.
+  func watchingInstance(
+    _ world: SandboxedServer,
+    _ service: SecretService,
+    keyringPollInterval: Duration = CredentialWatches.defaultKeyringPollInterval
+  ) -> (watches: CredentialWatches, delivered: Locked<[CredentialChange]>) {
+    let environment = world.server.services.environment
+    let watches = CredentialWatches(
+      config: ConfigStore(path: world.home.configFile.path, environment: environment),
+      tokens: OAuthTokenStore(
+        file: TokenCacheStore(path: TokenCacheStore.defaultPath(home: world.home.directory.path)),
+        keyring: service.keyring(),
+        environment: environment,
+        // A clock that stands still: a remembered entry never goes stale by itself, so only the watch's re-read
+        // (and nothing the token store does on a timer) can show the other instance's write.
+        now: { [start = Date()] in start }
+      ),
+      events: CredentialEventRelay(),
+      describe: { "\($0)" },
+      keyringPollInterval: keyringPollInterval
+    )
+    return (watches, Locked([]))
+  }
+
+  /// Another brickauth logs in and out with the token in the keyring: the keyring sends no notice, but the other
+  /// process's token cache lock changes a watched file, and the watch reads the keyring entries again then (with the
+  /// default 30 s poll, which this test does not wait for).
+  @Test func aWatchSeesAnotherInstancesKeyringLoginAndLogout() async throws {
+    try await SecretService.with { service in
+      try await withWorld(service.environment, keyring: service.keyring()) { world in
+        let (watches, delivered) = watchingInstance(world, service)
+        let id = try await watches.watch(profiles: ["needs-login"]) { _, change in
+          delivered.withLock { $0.append(change) }
+        }
+        _ = try await world.result("login", ["profile": "needs-login"])
+        #expect(try await service.secret(account: "needs-login") != nil, "the token went to the keyring")
+        #expect(try await delivered.waitForCount(1).map(\.kind) == [.signedIn])
+        _ = try await world.result("logout", ["profile": "needs-login"])
+        let changes = try await delivered.waitForCount(2)
+        #expect(changes.map(\.kind) == [.signedIn, .signedOut])
+        #expect(changes.allSatisfy { $0.profile == "needs-login" })
+        #expect(await watches.unwatch(id))
+      }
+    }
+  }
+
+  /// The CLI writes and deletes keyring entries without touching any file brickauth watches: only the poll sees it.
+  @Test func aWatchPollsTheKeyringForAWriteThatTouchesNoFile() async throws {
+    try await SecretService.with { service in
+      try await withWorld(
+        ["DATABRICKS_AUTH_STORAGE": "secure"].merging(service.environment) { $1 },
+        keyring: service.keyring()
+      ) { world in
+        // The keyring is up and holds no entry yet: the watch's first look finds none and remembers that.
+        #expect(try await service.secret(account: "needs-login") == nil)
+        let (watches, delivered) = watchingInstance(world, service, keyringPollInterval: .milliseconds(50))
+        let id = try await watches.watch(profiles: ["needs-login"]) { _, change in
+          delivered.withLock { $0.append(change) }
+        }
+        let expiry = RFC3339.goLocalString(Date(timeIntervalSinceNow: 3000), timeZone: .current)
+        try await service.store(
+          #"{"token":{"access_token":"cli-written","token_type":"Bearer","expiry":"\#(expiry)"}}"#,
+          account: "needs-login"
+        )
+        #expect(try await delivered.waitForCount(1).map(\.kind) == [.signedIn])
+        #expect(try await service.keyring().deleteSecret(service: KeyringTokenEntry.service, account: "needs-login"))
+        #expect(try await delivered.waitForCount(2).map(\.kind) == [.signedIn, .signedOut])
+        #expect(await watches.unwatch(id))
       }
     }
   }

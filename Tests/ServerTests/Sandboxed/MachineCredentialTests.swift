@@ -161,19 +161,62 @@ import Testing
     }
   }
 
-  @Test func theEnvironmentsFederatedJWTIsExchanged() async throws {
-    let sandbox = try DatabricksSandbox()
-    let jwt = sandbox.workspace.mintSubjectToken()
-    let environment = [
-      "DATABRICKS_HOST": sandbox.baseURL.absoluteString, "DATABRICKS_AUTH_TYPE": "env-oidc",
-      "DATABRICKS_CLIENT_ID": clientID, "CI_JWT": jwt, "DATABRICKS_OIDC_TOKEN_ENV": "CI_JWT",
+  /// `getToken` and `describeProfile` for the environment profile of `variables` (plus the sandbox's host and no
+  /// config file); the sandbox is stopped before returning.
+  func signInFromTheEnvironment(
+    _ sandbox: DatabricksSandbox,
+    _ variables: [String: String]
+  ) async throws -> (token: JSONValue, me: JSONValue) {
+    let environment = variables.merging([
+      "DATABRICKS_HOST": sandbox.baseURL.absoluteString,
       "DATABRICKS_CONFIG_FILE": "/nonexistent/brickauth-test.databrickscfg",
-    ]
+    ]) { $1 }
     let server = InProcessServer(environment: environment)
     let token = try await server.call("getToken", params: [:])
     let me = try await server.call("describeProfile", id: 2, params: [:])
     await sandbox.stop()
+    return (token, me)
+  }
+
+  @Test func theEnvironmentsFederatedJWTIsExchanged() async throws {
+    let sandbox = try DatabricksSandbox()
+    let jwt = sandbox.workspace.mintSubjectToken()
+    let (token, me) = try await signInFromTheEnvironment(
+      sandbox,
+      [
+        "DATABRICKS_AUTH_TYPE": "env-oidc", "DATABRICKS_CLIENT_ID": clientID, "CI_JWT": jwt,
+        "DATABRICKS_OIDC_TOKEN_ENV": "CI_JWT",
+      ]
+    )
     #expect(token["result"]?["profile"] == .null)
+    #expect(me["result"]?["user"]?["userName"] == .string(clientID), "\(me)")
+    #expect(sandbox.tokenRequestCount(grantType: "urn:ietf:params:oauth:grant-type:token-exchange") == 1)
+  }
+
+  /// A CI job names no auth type: the variables it has choose one in the SDKs' default order.
+  @Test(arguments: ["github-oidc", "env-oidc", "file-oidc"])
+  func federationIsChosenForTheEnvironmentWithoutAnAuthType(_ authType: String) async throws {
+    let sandbox = try DatabricksSandbox()
+    var variables: [String: String] = [:]
+    switch authType {
+    case "github-oidc":
+      // Only the host and client id; GitHub Actions supplies the rest.
+      variables = [
+        "DATABRICKS_CLIENT_ID": clientID,
+        "ACTIONS_ID_TOKEN_REQUEST_URL": sandbox.baseURL.absoluteString + "/__sandbox/github-oidc?api-version=2.0",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN": SandboxSeed.githubRequestToken,
+      ]
+    case "env-oidc":
+      variables = ["DATABRICKS_CLIENT_ID": clientID, "DATABRICKS_OIDC_TOKEN": sandbox.workspace.mintSubjectToken()]
+    default:
+      // The older variable name, which the Python SDK still reads.
+      let file = try ScratchDirectory.make(prefix: "oidc").appendingPathComponent("token")
+      try Data(sandbox.workspace.mintSubjectToken().utf8).write(to: file)
+      variables = ["DATABRICKS_CLIENT_ID": clientID, "DATABRICKS_OIDC_TOKEN_FILE": file.path]
+    }
+    let (token, me) = try await signInFromTheEnvironment(sandbox, variables)
+    #expect(token["result"]?["accessToken"]?.stringValue?.hasPrefix("eyJ") == true, "\(token)")
+    #expect(me["result"]?["authType"] == .string(authType), "\(me)")
     #expect(me["result"]?["user"]?["userName"] == .string(clientID), "\(me)")
     #expect(sandbox.tokenRequestCount(grantType: "urn:ietf:params:oauth:grant-type:token-exchange") == 1)
   }
