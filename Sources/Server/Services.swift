@@ -103,6 +103,11 @@ extension Services {
     PATLogin(client: client, configPath: config.path)
   }
 
+  /// A service principal's login (its OAuth secret) into the config file.
+  package var servicePrincipalLogin: ServicePrincipalLogin {
+    ServicePrincipalLogin(client: client, configPath: config.path)
+  }
+
   /// Minting personal access tokens into profiles: `rotateToken`, `createToken`'s `saveAsProfile`.
   package var tokenMinting: ProfileTokenMinting {
     ProfileTokenMinting(credentials: credentials, config: config, resolver: resolver, client: client)

@@ -112,8 +112,9 @@ enum Login: RPCMethod {
       return Result(try await services.patLogin.run(target, token: token))
     }
     if let clientId = params.clientId, let clientSecret = params.clientSecret {
-      let login = ServicePrincipalLogin(client: services.client, configPath: services.config.path)
-      return Result(try await login.run(target, clientId: clientId, clientSecret: clientSecret))
+      return Result(
+        try await services.servicePrincipalLogin.run(target, clientId: clientId, clientSecret: clientSecret)
+      )
     }
     let login = services.oauthLogin(openBrowser: params.openBrowser ?? true)
     let flow = await services.logins.flow(
