@@ -8,10 +8,11 @@ package import LoopbackHTTP
   import Darwin
 #endif
 
-/// A blocking TCP client that writes raw bytes and reads HTTP/1.1 responses one by one, for what URLSession hides:
+/// A TCP client that writes raw bytes and reads HTTP/1.1 responses one by one, for what URLSession hides:
 /// connection reuse, pipelining, malformed requests, dropped connections.
 ///
-/// Reads time out after 10 s so a server bug fails the test instead of hanging it.
+/// Its socket calls block, so each runs on a ``DedicatedThread``: a test waiting here leaves the cooperative pool
+/// to the server it waits for. Reads time out after 30 s so a server bug fails the test instead of hanging it.
 package final class RawHTTPConnection {
   package struct Response {
     package var status: Int
@@ -35,7 +36,7 @@ package final class RawHTTPConnection {
       fd = socket(AF_INET, SOCK_STREAM, 0)
     #endif
     guard fd >= 0 else { throw Failure(reason: "socket") }
-    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+    var timeout = timeval(tv_sec: 30, tv_usec: 0)
     _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
@@ -57,44 +58,49 @@ package final class RawHTTPConnection {
     if !closed { closeDescriptor(fd) }
   }
 
-  package func send(_ text: String) throws {
-    try send(Array(text.utf8))
+  package func send(_ text: String) async throws {
+    try await send(Array(text.utf8))
   }
 
-  package func send(_ bytes: [UInt8]) throws {
-    var offset = 0
-    while offset < bytes.count {
-      let sent = bytes[offset...].withUnsafeBytes { buffer in
-        #if canImport(Glibc)
-          Glibc.send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
-        #else
-          Darwin.send(fd, buffer.baseAddress, buffer.count, 0)
-        #endif
+  package func send(_ bytes: [UInt8]) async throws {
+    let fd = fd
+    let sentAll = await DedicatedThread.run {
+      var offset = 0
+      while offset < bytes.count {
+        let sent = bytes[offset...].withUnsafeBytes { buffer in
+          #if canImport(Glibc)
+            Glibc.send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
+          #else
+            Darwin.send(fd, buffer.baseAddress, buffer.count, 0)
+          #endif
+        }
+        guard sent > 0 else { return false }
+        offset += sent
       }
-      guard sent > 0 else { throw Failure(reason: "send failed") }
-      offset += sent
+      return true
     }
+    guard sentAll else { throw Failure(reason: "send failed") }
   }
 
   /// The next complete response, or `nil` when the server closed the connection before one arrived.
-  package func readResponse() throws -> Response? {
+  package func readResponse() async throws -> Response? {
     while true {
       if let response = try takeResponse() { return response }
-      guard try fill() else { return nil }
+      guard try await fill() else { return nil }
     }
   }
 
   /// The next response head only, for an answer to `HEAD`, whose `Content-Length` describes a body never sent.
-  package func readHead() throws -> Response? {
+  package func readHead() async throws -> Response? {
     while true {
       if let response = try takeResponse(withBody: false) { return response }
-      guard try fill() else { return nil }
+      guard try await fill() else { return nil }
     }
   }
 
   /// Everything until the server closes the connection.
-  package func readToEnd() throws -> [UInt8] {
-    while try fill() {}
+  package func readToEnd() async throws -> [UInt8] {
+    while try await fill() {}
     defer { buffer = [] }
     return buffer
   }
@@ -106,16 +112,21 @@ package final class RawHTTPConnection {
   }
 
   /// Reads more bytes into the buffer; `false` at end of stream.
-  private func fill() throws -> Bool {
-    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-    let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-    if count < 0 {
-      // A reset (the server closed with unread input) is an end of stream too.
-      if errno == ECONNRESET { return false }
-      throw Failure(reason: "recv: \(String(cString: strerror(errno)))")
+  private func fill() async throws -> Bool {
+    let fd = fd
+    let received: Result<[UInt8], Failure> = await DedicatedThread.run {
+      var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+      let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+      guard count >= 0 else {
+        // A reset (the server closed with unread input) is an end of stream too.
+        if errno == ECONNRESET { return .success([]) }
+        return .failure(Failure(reason: "recv: \(String(cString: strerror(errno)))"))
+      }
+      return .success(Array(chunk[..<count]))
     }
-    buffer += chunk[..<count]
-    return count > 0
+    let chunk = try received.get()
+    buffer += chunk
+    return !chunk.isEmpty
   }
 
   private func takeResponse(withBody: Bool = true) throws -> Response? {

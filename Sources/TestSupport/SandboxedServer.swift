@@ -96,6 +96,7 @@ package struct SandboxedServer: Sendable {
     mcpAllowSecrets: Bool = false,
     environment: [String: String] = [:],
     keyring: any Keyring = InProcessServer.noKeyring,
+    requestTimeoutSeconds: Int = 2,
     loginPorts: ClosedRange<UInt16> = SandboxedServer.loginPorts,
     mcpLoginWaitSeconds: Double? = nil,
     _ body: (SandboxedServer) async throws -> Void
@@ -105,6 +106,7 @@ package struct SandboxedServer: Sendable {
       mcpAllowSecrets: mcpAllowSecrets,
       environment: environment,
       keyring: keyring,
+      requestTimeoutSeconds: requestTimeoutSeconds,
       loginPorts: loginPorts,
       mcpLoginWaitSeconds: mcpLoginWaitSeconds
     )

@@ -30,7 +30,7 @@ import Testing
     connection.receive(#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}"#)
     let cancelled = try await writer.waitUntil { $0.contains { $0["id"] == 1 } }
     #expect(cancelled.first { $0["id"] == 1 }?["error"]?["code"] == -32800)
-    let deadline = Date(timeIntervalSinceNow: 10)
+    let deadline = Date(timeIntervalSinceNow: CollectingWriter.defaultTimeoutSeconds)
     while !thirdAccepted.withLock({ $0 }) && Date() < deadline { try await Task.sleep(nanoseconds: 2_000_000) }
     #expect(thirdAccepted.withLock { $0 })
 

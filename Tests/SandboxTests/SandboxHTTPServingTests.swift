@@ -15,8 +15,8 @@ import Testing
     try await withSandbox { sandbox, _ in
       let connection = try RawHTTPConnection(port: sandbox.port)
       for _ in 0..<50 {
-        try connection.send(get("/api/2.0/preview/scim/v2/Me", token: sandbox.userToken))
-        let response = try #require(try connection.readResponse())
+        try await connection.send(get("/api/2.0/preview/scim/v2/Me", token: sandbox.userToken))
+        let response = try #require(try await connection.readResponse())
         #expect(response.status == 200)
         #expect(response.headers["Connection"] == nil)
         #expect(response.json?["userName"] == "user@sandbox.example")
@@ -31,10 +31,10 @@ import Testing
       let connection = try RawHTTPConnection(port: sandbox.port)
       let me = get("/api/2.0/preview/scim/v2/Me", token: sandbox.adminToken)
       let conf = get("/api/2.0/workspace-conf?keys=enableTokensConfig", token: sandbox.adminToken)
-      try connection.send(String(repeating: me + conf, count: 5))
+      try await connection.send(String(repeating: me + conf, count: 5))
       for _ in 0..<5 {
-        #expect(try connection.readResponse()?.json?["userName"] == "admin@sandbox.example")
-        #expect(try connection.readResponse()?.json == ["enableTokensConfig": "true"])
+        #expect(try await connection.readResponse()?.json?["userName"] == "admin@sandbox.example")
+        #expect(try await connection.readResponse()?.json == ["enableTokensConfig": "true"])
       }
     }
   }
@@ -42,16 +42,18 @@ import Testing
   @Test func connectionCloseAndHTTP10EndTheConnectionAfterTheAnswer() async throws {
     try await withSandbox { sandbox, _ in
       let closing = try RawHTTPConnection(port: sandbox.port)
-      try closing.send(get("/api/2.0/token/list", token: sandbox.userToken, extraHeaders: "Connection: close\r\n"))
-      let response = try #require(try closing.readResponse())
+      try await closing.send(
+        get("/api/2.0/token/list", token: sandbox.userToken, extraHeaders: "Connection: close\r\n")
+      )
+      let response = try #require(try await closing.readResponse())
       #expect(response.status == 200)
       #expect(response.headers["Connection"] == "close")
-      #expect(try closing.readToEnd().isEmpty)
+      #expect(try await closing.readToEnd().isEmpty)
 
       let old = try RawHTTPConnection(port: sandbox.port)
-      try old.send("GET /api/2.0/token/list HTTP/1.0\r\nAuthorization: Bearer \(sandbox.userToken)\r\n\r\n")
-      #expect(try old.readResponse()?.status == 200)
-      #expect(try old.readToEnd().isEmpty)
+      try await old.send("GET /api/2.0/token/list HTTP/1.0\r\nAuthorization: Bearer \(sandbox.userToken)\r\n\r\n")
+      #expect(try await old.readResponse()?.status == 200)
+      #expect(try await old.readToEnd().isEmpty)
     }
   }
 
@@ -65,27 +67,27 @@ import Testing
   func unparsableRequestsAreAnsweredAndTheConnectionClosed(request: String, status: Int) async throws {
     try await withSandbox { sandbox, _ in
       let connection = try RawHTTPConnection(port: sandbox.port)
-      try connection.send(request)
-      let response = try #require(try connection.readResponse())
+      try await connection.send(request)
+      let response = try #require(try await connection.readResponse())
       #expect(response.status == status)
       #expect(response.headers["Connection"] == "close")
       #expect(Int(response.headers["Content-Length"] ?? "") == response.body.count)
       #expect(!response.body.isEmpty)
-      #expect(try connection.readToEnd().isEmpty)
+      #expect(try await connection.readToEnd().isEmpty)
     }
   }
 
   @Test func headAnswersCarryALengthButNoBody() async throws {
     try await withSandbox { sandbox, _ in
       let connection = try RawHTTPConnection(port: sandbox.port)
-      try connection.send(
+      try await connection.send(
         "HEAD /api/2.0/token/list HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer \(sandbox.userToken)\r\n\r\n"
           + get("/api/2.0/preview/scim/v2/Me", token: sandbox.userToken)
       )
-      let head = try #require(try connection.readHead())
+      let head = try #require(try await connection.readHead())
       #expect(head.status == 404, "Databricks routes have no HEAD")
       #expect(Int(head.headers["Content-Length"] ?? "") ?? 0 > 0)
-      let next = try #require(try connection.readResponse())
+      let next = try #require(try await connection.readResponse())
       #expect(next.json?["userName"] == "user@sandbox.example", "no body bytes came between the two answers")
     }
   }
@@ -94,13 +96,13 @@ import Testing
     try await withSandbox { sandbox, _ in
       let connection = try RawHTTPConnection(port: sandbox.port)
       let body = #"{"comment":"patient"}"#
-      try connection.send(
+      try await connection.send(
         "POST /api/2.0/token/create HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer \(sandbox.userToken)\r\n"
           + "Expect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
       )
-      #expect(try connection.readResponse()?.status == 100)
-      try connection.send(body)
-      let created = try #require(try connection.readResponse())
+      #expect(try await connection.readResponse()?.status == 100)
+      try await connection.send(body)
+      let created = try #require(try await connection.readResponse())
       #expect(created.status == 200)
       #expect(created.json?["token_info"]?["comment"] == "patient")
     }
@@ -134,10 +136,10 @@ import Testing
     try await withSandbox { sandbox, _ in
       let connections = try (0..<50).map { _ in try RawHTTPConnection(port: sandbox.port) }
       for connection in connections {
-        try connection.send(get("/api/2.0/token/list", token: sandbox.userToken))
+        try await connection.send(get("/api/2.0/token/list", token: sandbox.userToken))
       }
       for connection in connections {
-        #expect(try connection.readResponse()?.status == 200)
+        #expect(try await connection.readResponse()?.status == 200)
       }
       #expect(sandbox.openConnectionCount == 50)
       connections.forEach { $0.close() }
@@ -148,12 +150,12 @@ import Testing
   @Test func stopClosesEveryConnectionCutsDelaysAndRefusesNewOnes() async throws {
     let sandbox = try DatabricksSandbox()
     let idle = try RawHTTPConnection(port: sandbox.port)
-    try idle.send(get("/api/2.0/token/list", token: sandbox.userToken))
-    #expect(try idle.readResponse()?.status == 200)
+    try await idle.send(get("/api/2.0/token/list", token: sandbox.userToken))
+    #expect(try await idle.readResponse()?.status == 200)
 
     sandbox.injectFault(.delay(seconds: 600), path: "/api/2.0/token/create")
     let waiting = try RawHTTPConnection(port: sandbox.port)
-    try waiting.send(
+    try await waiting.send(
       "POST /api/2.0/token/create HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer \(sandbox.userToken)\r\n"
         + "Content-Length: 0\r\n\r\n"
     )
@@ -161,8 +163,8 @@ import Testing
 
     await sandbox.stop()
     #expect(sandbox.openConnectionCount == 0)
-    #expect(try idle.readResponse() == nil)
-    #expect(try waiting.readResponse() == nil, "the delayed answer is never sent")
+    #expect(try await idle.readResponse() == nil)
+    #expect(try await waiting.readResponse() == nil, "the delayed answer is never sent")
     #expect(throws: RawHTTPConnection.Failure.self) { try RawHTTPConnection(port: sandbox.port) }
     await sandbox.stop()
   }

@@ -24,7 +24,7 @@ import Testing
   @Test func aQuickFlowFinishesWithinTheWait() async throws {
     let logins = LoginCoordinator()
     let flow = await logins.flow(for: "dev", timeoutSeconds: 10) { _ in Self.outcome }
-    guard case .finished(let outcome) = try await logins.wait(flow, seconds: 5) else {
+    guard case .finished(let outcome) = try await logins.wait(flow, seconds: 30) else {
       Issue.record("expected a finished login")
       return
     }
@@ -63,7 +63,7 @@ import Testing
     #expect(again.id == flow.id)
     #expect(await logins.flow(id: flow.id)?.profile == "dev")
     gate.release()
-    guard case .finished = try await logins.wait(again, seconds: 5) else {
+    guard case .finished = try await logins.wait(again, seconds: 30) else {
       Issue.record("expected a finished login")
       return
     }
@@ -113,7 +113,7 @@ import Testing
     #expect(outcome == Self.outcome)
     let failing = await logins.flow(for: "dev", timeoutSeconds: 10) { _ in throw DiscoveryFailed() }
     #expect(failing.id != flow.id, "logging in again after the flow ended starts a new one")
-    await #expect(throws: DiscoveryFailed()) { try await logins.wait(failing, seconds: 5) }
+    await #expect(throws: DiscoveryFailed()) { try await logins.wait(failing, seconds: 30) }
     let failed = try #require(await logins.flow(id: failing.id))
     await #expect(throws: DiscoveryFailed()) { try await logins.wait(failed, seconds: 0) }
   }
@@ -121,14 +121,14 @@ import Testing
   @Test func finishedFlowsAreForgottenAfterTheRetentionOrBeyondTheCount() async throws {
     let forgetful = LoginCoordinator(finishedFlowRetention: 0)
     let flow = await forgetful.flow(for: "dev", timeoutSeconds: 10) { _ in Self.outcome }
-    _ = try await forgetful.wait(flow, seconds: 5)
+    _ = try await forgetful.wait(flow, seconds: 30)
     #expect(await forgetful.flow(id: flow.id) == nil)
 
     let small = LoginCoordinator(maxFinishedFlows: 1)
     let first = await small.flow(for: "a", timeoutSeconds: 10) { _ in Self.outcome }
-    _ = try await small.wait(first, seconds: 5)
+    _ = try await small.wait(first, seconds: 30)
     let second = await small.flow(for: "b", timeoutSeconds: 10) { _ in Self.outcome }
-    _ = try await small.wait(second, seconds: 5)
+    _ = try await small.wait(second, seconds: 30)
     #expect(await small.flow(id: first.id) == nil, "the oldest finished flow goes first")
     #expect(await small.flow(id: second.id)?.profile == "b")
   }

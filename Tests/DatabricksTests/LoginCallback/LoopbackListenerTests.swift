@@ -1,5 +1,6 @@
 import Databricks
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -121,7 +122,7 @@ import Testing
     let listener = try await listener()
     let port = listener.port
     // A browser's speculative connection that sends nothing must not hold up the others.
-    let idle = try await Client.onThread { Client.connect(port: port) }.get()
+    let idle = try await DedicatedThread.run { Client.connect(port: port) }.get()
     defer { close(idle) }
     #expect(
       status(await Client.exchange(Client.browserRequest("/", port: port), port: port)) == "HTTP/1.1 404 Not Found"
@@ -140,7 +141,7 @@ import Testing
     let huge = "GET / HTTP/1.1\r\nHost: x\r\nCookie: \(String(repeating: "c", count: 70_000))\r\n\r\n"
     #expect(status(await Client.exchange(huge, port: port)) == "HTTP/1.1 431 Request Header Fields Too Large")
     // A client that gives up halfway through its head.
-    try await Client.onThread { () -> Result<Void, POSIXError> in
+    try await DedicatedThread.run { () -> Result<Void, POSIXError> in
       Client.connect(port: port).map { halfway in
         _ = Array("GET /?code=x".utf8).withUnsafeBytes { send(halfway, $0.baseAddress, $0.count, 0) }
         close(halfway)
@@ -150,7 +151,7 @@ import Testing
     let response = await Client.exchange(Client.browserRequest("/?code=c&state=the-state", port: port), port: port)
     #expect(status(response) == "HTTP/1.1 200 OK")
     #expect(try await bounded(listener) { try await listener.callback() } == .code(code: "c", state: "the-state"))
-    #expect(await Client.onThread { Client.readToEnd(idle) }.isEmpty, "the idle connection was closed, unanswered")
+    #expect(await DedicatedThread.run { Client.readToEnd(idle) }.isEmpty, "the idle connection was closed, unanswered")
   }
 
   @Test func aWrongPathDoesNotEndTheFlow() async throws {
@@ -307,7 +308,7 @@ import Testing
     let port = listener.port
     let waiter = Task { try await listener.callback() }
     await withTaskGroup(of: Void.self) { group in
-      for _ in 0..<8 { group.addTask { await Client.onThread { listener.close() } } }
+      for _ in 0..<8 { group.addTask { await DedicatedThread.run { listener.close() } } }
     }
     await #expect(throws: LoopbackListenerError.closed) { try await bounded(listener) { try await waiter.value } }
     listener.close()
@@ -338,7 +339,7 @@ import Testing
     defer { listener.close() }
     let address = try #require(Client.nonLoopbackIPv4Address())
     let port = listener.port
-    let result = await Client.onThread { Client.connect(port: port, host: address) }
+    let result = await DedicatedThread.run { Client.connect(port: port, host: address) }
     switch result {
     case .success(let fd):
       close(fd)
@@ -365,7 +366,7 @@ import Testing
   @Test func manyIdleConnectionsCannotCrowdOutTheRedirect() async throws {
     let listener = try await listener()
     let port = listener.port
-    let idle = try await Client.onThread { (0..<100).map { _ in Client.connect(port: port) } }.map { try $0.get() }
+    let idle = try await DedicatedThread.run { (0..<100).map { _ in Client.connect(port: port) } }.map { try $0.get() }
     defer { idle.forEach { close($0) } }
     let response = await Client.exchange(Client.browserRequest("/?code=c&state=the-state", port: port), port: port)
     #expect(status(response) == "HTTP/1.1 200 OK")
@@ -379,13 +380,13 @@ import Testing
     let listener = try await listener(requestTimeoutSeconds: 600)
     let port = listener.port
     let request = Array(Client.browserRequest("/?code=c&state=the-state", port: port).utf8)
-    let browser = try await Client.onThread { Client.connect(port: port) }.get()
+    let browser = try await DedicatedThread.run { Client.connect(port: port) }.get()
     defer { close(browser) }
     let split = 20
     Client.sendAll(browser, request[..<split])
-    let burst = await Client.onThread { (0..<100).compactMap { _ in try? Client.connect(port: port).get() } }
+    let burst = await DedicatedThread.run { (0..<100).compactMap { _ in try? Client.connect(port: port).get() } }
     defer { burst.forEach { close($0) } }
-    let response = await Client.onThread { () -> String in
+    let response = await DedicatedThread.run { () -> String in
       Client.sendAll(browser, request[split...])
       return String(decoding: Client.readToEnd(browser), as: UTF8.self)
     }
@@ -398,13 +399,13 @@ import Testing
   @Test func aConnectionThatSendsNoRequestInTimeIsClosed() async throws {
     let listener = try await listener(requestTimeoutSeconds: 0.2)
     let port = listener.port
-    let idle = try await Client.onThread { Client.connect(port: port) }.get()
+    let idle = try await DedicatedThread.run { Client.connect(port: port) }.get()
     defer { close(idle) }
-    let trickling = try await Client.onThread { Client.connect(port: port) }.get()
+    let trickling = try await DedicatedThread.run { Client.connect(port: port) }.get()
     defer { close(trickling) }
     Client.sendAll(trickling, Array("GET /?code=c&state=the-state HTTP/1.1\r\n".utf8))
-    #expect(await Client.onThread { Client.readToEnd(idle) }.isEmpty, "closed, unanswered")
-    #expect(await Client.onThread { Client.readToEnd(trickling) }.isEmpty, "closed, unanswered")
+    #expect(await DedicatedThread.run { Client.readToEnd(idle) }.isEmpty, "closed, unanswered")
+    #expect(await DedicatedThread.run { Client.readToEnd(trickling) }.isEmpty, "closed, unanswered")
     #expect(await !Client.isRefused(port: port), "still listening")
     listener.close()
   }

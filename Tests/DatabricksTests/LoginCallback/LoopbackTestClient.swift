@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -24,12 +25,6 @@ enum LoopbackTestClient {
     func next() -> ClosedRange<UInt16> {
       defer { start = start >= 31_000 ? 20_000 : start + 20 }
       return start...(start + 19)
-    }
-  }
-
-  static func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-      Thread { continuation.resume(returning: body()) }.start()
     }
   }
 
@@ -81,7 +76,7 @@ enum LoopbackTestClient {
 
   /// Whether a connection to the port is refused (nothing listens there).
   static func isRefused(port: UInt16, host: String = "127.0.0.1") async -> Bool {
-    await onThread {
+    await DedicatedThread.run {
       switch connect(port: port, host: host) {
       case .success(let fd):
         close(fd)
@@ -98,7 +93,7 @@ enum LoopbackTestClient {
   }
 
   static func exchange(_ request: [UInt8], port: UInt16, host: String = "127.0.0.1") async -> String? {
-    await onThread {
+    await DedicatedThread.run {
       guard case .success(let fd) = connect(port: port, host: host) else { return nil }
       defer { close(fd) }
       guard sendAll(fd, request) else { return nil }

@@ -195,7 +195,7 @@ import Testing
       let set = try await client.post("/__sandbox/oauth-settings", token: nil, body: ["accessTokenLifetimeSeconds": 90])
       #expect(set.status == 200)
       let flow = OAuthFlow(sandbox, client)
-      let reply = try await flow.exchange(try flow.authorizeCode())
+      let reply = try await flow.exchange(try await flow.authorizeCode())
       #expect(reply.json?["expires_in"] == 90)
       for bad: JSONValue in [0, -5, 1e300, "60", 40_000_000] {
         let refused = try await client.post(

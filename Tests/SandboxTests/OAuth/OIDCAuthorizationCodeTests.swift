@@ -13,7 +13,7 @@ import Testing
   @Test func theCodeFlowGivesAnAccessTokenForTheConsentingUser() async throws {
     try await withSandbox { sandbox, client in
       let flow = OAuthFlow(sandbox, client)
-      let answer = try flow.authorize()
+      let answer = try await flow.authorize()
       #expect(answer.status == 302)
       #expect(answer.body.isEmpty)
       let location = try #require(answer.location)
@@ -59,7 +59,7 @@ import Testing
     try await withSandbox { sandbox, client in
       var flow = OAuthFlow(sandbox, client)
       flow.scope = "all-apis"
-      let reply = try await flow.exchange(try flow.authorizeCode())
+      let reply = try await flow.exchange(try await flow.authorizeCode())
       #expect(reply.status == 200)
       #expect(reply.json?["refresh_token"] == nil)
       #expect(reply.json?["scope"] == "all-apis")
@@ -77,7 +77,7 @@ import Testing
 
       var workspace = account
       workspace.prefix = "/oidc"
-      let crossed = try await workspace.exchange(try account.authorizeCode())
+      let crossed = try await workspace.exchange(try await account.authorizeCode())
       #expect(crossed.status == 400)
       #expect(
         crossed.json == [
@@ -92,7 +92,7 @@ import Testing
   @Test func aWrongVerifierIsRefusedAndUsesUpTheCode() async throws {
     try await withSandbox { sandbox, client in
       let flow = OAuthFlow(sandbox, client)
-      let code = try flow.authorizeCode()
+      let code = try await flow.authorizeCode()
       let wrong = try await flow.token([
         ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", flow.redirectURI),
         ("code_verifier", "short"), ("client_id", "databricks-cli"),
@@ -113,7 +113,8 @@ import Testing
     try await withSandbox { sandbox, client in
       let flow = OAuthFlow(sandbox, client)
       let reply = try await flow.token([
-        ("grant_type", "authorization_code"), ("code", try flow.authorizeCode()), ("redirect_uri", flow.redirectURI),
+        ("grant_type", "authorization_code"), ("code", try await flow.authorizeCode()),
+        ("redirect_uri", flow.redirectURI),
         ("code_verifier", PKCE.randomVerifier()), ("client_id", "databricks-cli"),
       ])
       #expect(reply.status == 400)
@@ -129,7 +130,7 @@ import Testing
       let flow = OAuthFlow(sandbox, client)
       var parameters = flow.authorizeParameters
       parameters[5] = ("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
-      let code = try #require(try flow.authorize(parameters).parameters["code"])
+      let code = try #require(try await flow.authorize(parameters).parameters["code"])
       let reply = try await flow.token([
         ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", flow.redirectURI),
         ("code_verifier", "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), ("client_id", "databricks-cli"),
@@ -141,7 +142,7 @@ import Testing
   @Test func aReusedCodeIsRefused() async throws {
     try await withSandbox { sandbox, client in
       let flow = OAuthFlow(sandbox, client)
-      let code = try flow.authorizeCode()
+      let code = try await flow.authorizeCode()
       #expect(try await flow.exchange(code).status == 200)
       let again = try await flow.exchange(code)
       #expect(again.status == 400)
@@ -156,7 +157,7 @@ import Testing
   @Test func aDifferentRedirectURIIsRefused() async throws {
     try await withSandbox { sandbox, client in
       var flow = OAuthFlow(sandbox, client)
-      let code = try flow.authorizeCode()
+      let code = try await flow.authorizeCode()
       flow.redirectURI = "http://localhost:8021"
       let reply = try await flow.exchange(code)
       #expect(reply.status == 400)
@@ -170,7 +171,7 @@ import Testing
   @Test func codesExpireAfterFiveMinutesOfSandboxTime() async throws {
     try await withSandbox { sandbox, client in
       let flow = OAuthFlow(sandbox, client)
-      let code = try flow.authorizeCode()
+      let code = try await flow.authorizeCode()
       sandbox.advanceClock(bySeconds: 301)
       let reply = try await flow.exchange(code)
       #expect(reply.status == 400)
@@ -181,7 +182,7 @@ import Testing
   @Test func missingParametersAreInvalidRequests() async throws {
     try await withSandbox { sandbox, client in
       let flow = OAuthFlow(sandbox, client)
-      let code = try flow.authorizeCode()
+      let code = try await flow.authorizeCode()
       let complete = [
         ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", flow.redirectURI),
         ("code_verifier", flow.verifier), ("client_id", "databricks-cli"),
@@ -263,13 +264,13 @@ import Testing
       for clientID in ["someone-else", ""] {
         var parameters = flow.authorizeParameters
         parameters[1] = ("client_id", clientID)
-        let answer = try flow.authorize(parameters)
+        let answer = try await flow.authorize(parameters)
         #expect(answer.status == 400)
         #expect(answer.location == nil)
         #expect(answer.body.contains("<h1>invalid_client</h1>"))
         #expect(answer.body.contains("OAuth application '\(clientID)' is not registered."))
       }
-      let missing = try flow.authorize(flow.authorizeParameters.filter { $0.0 != "client_id" })
+      let missing = try await flow.authorize(flow.authorizeParameters.filter { $0.0 != "client_id" })
       #expect(missing.status == 400)
       #expect(missing.location == nil)
     }
@@ -284,7 +285,7 @@ import Testing
     try await withSandbox { sandbox, client in
       var flow = OAuthFlow(sandbox, client)
       flow.redirectURI = redirectURI
-      let answer = try flow.authorize()
+      let answer = try await flow.authorize()
       #expect(answer.status == 400)
       #expect(answer.location == nil)
       #expect(
@@ -301,7 +302,7 @@ import Testing
       ] {
         var flow = OAuthFlow(sandbox, client)
         flow.redirectURI = redirectURI
-        let answer = try flow.authorize()
+        let answer = try await flow.authorize()
         #expect(answer.status == 302, "\(redirectURI)")
       }
     }
@@ -314,7 +315,7 @@ import Testing
       for (port, status) in [(8019, 400), (8020, 302), (8040, 302), (8041, 400), (63673, 400)] {
         var flow = OAuthFlow(sandbox, client)
         flow.redirectURI = "http://127.0.0.1:\(port)"
-        let answer = try flow.authorize()
+        let answer = try await flow.authorize()
         #expect(answer.status == status, "port \(port)")
       }
     }
@@ -390,7 +391,7 @@ import Testing
       let parameters = flow.authorizeParameters.compactMap { field in
         field.0 == problem.name ? problem.value.map { (problem.name, $0) } : field
       }
-      let answer = try flow.authorize(parameters)
+      let answer = try await flow.authorize(parameters)
       #expect(answer.status == 302)
       #expect(answer.location?.hasPrefix("http://localhost:8020?error=") == true)
       #expect(
@@ -402,7 +403,7 @@ import Testing
   @Test func aMissingStateIsRefusedWithoutOne() async throws {
     try await withSandbox { sandbox, client in
       let flow = OAuthFlow(sandbox, client)
-      let answer = try flow.authorize(flow.authorizeParameters.filter { $0.0 != "state" })
+      let answer = try await flow.authorize(flow.authorizeParameters.filter { $0.0 != "state" })
       #expect(answer.status == 302)
       #expect(
         answer.parameters == ["error": "invalid_request", "error_description": "Missing required parameter: state"]
@@ -413,11 +414,13 @@ import Testing
   @Test func repeatedParametersAreRefused() async throws {
     try await withSandbox { sandbox, client in
       let flow = OAuthFlow(sandbox, client)
-      let answer = try flow.authorize(flow.authorizeParameters + [("scope", "sql")])
+      let answer = try await flow.authorize(flow.authorizeParameters + [("scope", "sql")])
       #expect(answer.parameters["error"] == "invalid_request")
       #expect(answer.parameters["error_description"] == "Parameter 'scope' must not be repeated")
 
-      let twoRedirects = try flow.authorize(flow.authorizeParameters + [("redirect_uri", "http://localhost:9999")])
+      let twoRedirects = try await flow.authorize(
+        flow.authorizeParameters + [("redirect_uri", "http://localhost:9999")]
+      )
       #expect(twoRedirects.status == 400)
       #expect(twoRedirects.location == nil)
     }
@@ -427,8 +430,8 @@ import Testing
     try await withSandbox { sandbox, client in
       sandbox.enqueueConsent(.deny)
       let flow = OAuthFlow(sandbox, client)
-      _ = try flow.authorize(flow.authorizeParameters.filter { $0.0 != "code_challenge" })
-      #expect(try flow.authorize().parameters["error"] == "access_denied")
+      _ = try await flow.authorize(flow.authorizeParameters.filter { $0.0 != "code_challenge" })
+      #expect(try await flow.authorize().parameters["error"] == "access_denied")
     }
   }
 }

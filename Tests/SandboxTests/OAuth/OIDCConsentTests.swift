@@ -24,7 +24,7 @@ import Testing
       sandbox.enqueueConsent(.deny)
       sandbox.enqueueConsent(.approve(as: SandboxSeed.user))
       let flow = OAuthFlow(sandbox, client)
-      let denied = try flow.authorize()
+      let denied = try await flow.authorize()
       #expect(denied.parameters["error"] == "access_denied")
       let user = try await flow.login().accessToken
       #expect(try await flow.userName(of: user) == "user@sandbox.example")
@@ -37,7 +37,7 @@ import Testing
     try await withSandbox { sandbox, client in
       sandbox.enqueueConsent(.deny)
       let flow = OAuthFlow(sandbox, client)
-      let answer = try flow.authorize()
+      let answer = try await flow.authorize()
       #expect(answer.status == 302)
       #expect(
         answer.parameters == [
@@ -52,7 +52,7 @@ import Testing
     try await withSandbox { sandbox, client in
       sandbox.enqueueConsent(.tamperState)
       let flow = OAuthFlow(sandbox, client)
-      let answer = try flow.authorize()
+      let answer = try await flow.authorize()
       #expect(answer.status == 302)
       let forged = try #require(answer.parameters["state"])
       #expect(forged != flow.state)
@@ -69,7 +69,7 @@ import Testing
       stranger.id = 1
       stranger.userName = "stranger@sandbox.example"
       sandbox.enqueueConsent(.approve(as: stranger))
-      let answer = try OAuthFlow(sandbox, client).authorize()
+      let answer = try await OAuthFlow(sandbox, client).authorize()
       #expect(answer.status == 500)
       #expect(answer.location == nil)
       #expect(answer.body.contains("stranger@sandbox.example"))
@@ -87,12 +87,15 @@ import Testing
       let query = flow.authorizeParameters.map { name, value in
         "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
       }
-      try connection.send("GET /oidc/v1/authorize?\(query.joined(separator: "&")) HTTP/1.1\r\nHost: x\r\n\r\n")
+      try await connection.send("GET /oidc/v1/authorize?\(query.joined(separator: "&")) HTTP/1.1\r\nHost: x\r\n\r\n")
       #expect(try await eventually { sandbox.queuedConsentCount == 1 }, "the hung request took its choice")
-      #expect(try flow.authorize().parameters["error"] == "access_denied", "the next request gets the next choice")
+      #expect(
+        try await flow.authorize().parameters["error"] == "access_denied",
+        "the next request gets the next choice"
+      )
       #expect(sandbox.openConnectionCount >= 1)
       await sandbox.stop()
-      #expect(try connection.readResponse() == nil, "closed without an answer")
+      #expect(try await connection.readResponse() == nil, "closed without an answer")
     }
   }
 }

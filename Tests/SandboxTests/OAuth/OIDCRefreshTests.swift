@@ -75,7 +75,7 @@ import Testing
     try await withSandbox { sandbox, client in
       sandbox.setAccessTokenLifetime(seconds: 600)
       let flow = OAuthFlow(sandbox, client)
-      let reply = try await flow.exchange(try flow.authorizeCode())
+      let reply = try await flow.exchange(try await flow.authorizeCode())
       #expect(reply.json?["expires_in"] == 600)
       let accessToken = try #require(reply.json?["access_token"]?.stringValue)
       let refreshToken = try #require(reply.json?["refresh_token"]?.stringValue)

@@ -48,21 +48,21 @@ struct OAuthFlow {
     ]
   }
 
-  func authorize() throws -> AuthorizeAnswer {
-    try authorize(authorizeParameters)
+  func authorize() async throws -> AuthorizeAnswer {
+    try await authorize(authorizeParameters)
   }
 
   /// `GET <prefix>/v1/authorize` with exactly these parameters.
-  func authorize(_ parameters: [(String, String)]) throws -> AuthorizeAnswer {
+  func authorize(_ parameters: [(String, String)]) async throws -> AuthorizeAnswer {
     var components = URLComponents()
     components.queryItems = parameters.map { URLQueryItem(name: $0.0, value: $0.1) }
     let query = try #require(components.percentEncodedQuery)
     let connection = try RawHTTPConnection(port: sandbox.port)
     defer { connection.close() }
-    try connection.send(
+    try await connection.send(
       "GET \(prefix)/v1/authorize?\(query) HTTP/1.1\r\nHost: 127.0.0.1:\(sandbox.port)\r\nConnection: close\r\n\r\n"
     )
-    let response = try #require(try connection.readResponse())
+    let response = try #require(try await connection.readResponse())
     let location = response.headers["Location"]
     var decoded: [String: String] = [:]
     if let location {
@@ -79,8 +79,8 @@ struct OAuthFlow {
   }
 
   /// The code of a successful authorize, after checking the redirect is the CLI's callback with the right state.
-  func authorizeCode() throws -> String {
-    let answer = try authorize()
+  func authorizeCode() async throws -> String {
+    let answer = try await authorize()
     #expect(answer.status == 302)
     #expect(answer.location?.hasPrefix(redirectURI + "?") == true)
     #expect(answer.parameters["state"] == state)
@@ -122,7 +122,7 @@ struct OAuthFlow {
 
   /// A whole login; returns the access and refresh tokens.
   func login() async throws -> (accessToken: String, refreshToken: String) {
-    let reply = try await exchange(try authorizeCode())
+    let reply = try await exchange(try await authorizeCode())
     #expect(reply.status == 200)
     return (
       try #require(reply.json?["access_token"]?.stringValue), try #require(reply.json?["refresh_token"]?.stringValue)

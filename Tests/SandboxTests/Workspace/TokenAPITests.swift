@@ -167,11 +167,11 @@ import Testing
         "POST /api/2.0/token/create HTTP/1.1\r\nHost: sandbox\r\nAuthorization: Bearer \(sandbox.userToken)\r\n"
         + "Content-Length: 2\r\n\r\n{}"
       for _ in 0..<599 {
-        try connection.send(request)
-        #expect(try connection.readResponse()?.status == 200)
+        try await connection.send(request)
+        #expect(try await connection.readResponse()?.status == 200)
       }
-      try connection.send(request)
-      let refused = try #require(try connection.readResponse())
+      try await connection.send(request)
+      let refused = try #require(try await connection.readResponse())
       #expect(refused.status == 400)
       #expect(
         refused.json == [
@@ -181,13 +181,13 @@ import Testing
       #expect(sandbox.workspace.tokens.filter { $0.ownerID == SandboxSeed.user.id }.count == 600)
 
       let adminRequest = request.replacingOccurrences(of: sandbox.userToken, with: sandbox.adminToken)
-      try connection.send(adminRequest)
-      #expect(try connection.readResponse()?.status == 200, "the quota is per user")
+      try await connection.send(adminRequest)
+      #expect(try await connection.readResponse()?.status == 200, "the quota is per user")
 
       let victim = try #require(sandbox.workspace.tokens.last { $0.ownerID == SandboxSeed.user.id })
       #expect(sandbox.revokeToken(value: victim.value))
-      try connection.send(request)
-      #expect(try connection.readResponse()?.status == 200, "revoking one frees a slot")
+      try await connection.send(request)
+      #expect(try await connection.readResponse()?.status == 200, "revoking one frees a slot")
     }
   }
 

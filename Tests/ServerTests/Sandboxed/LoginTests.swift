@@ -224,22 +224,16 @@ import Testing
         "GET /?code=forged&state=\(state) HTTP/1.1\r\nHost: rebound.example:\(port)\r\n\r\n",
       ]
       for request in forged {
-        let response = await Self.onThread { Self.exchange(request, port: port) }
+        let response = await DedicatedThread.run { Self.exchange(request, port: port) }
         #expect(response.hasPrefix("HTTP/1.1 400 "), "\(request)")
       }
-      let idle = await Self.onThread { (0..<100).compactMap { _ in Self.connected(port: port) } }
+      let idle = await DedicatedThread.run { (0..<100).compactMap { _ in Self.connected(port: port) } }
       defer { idle.forEach { close($0) } }
       let (_, response) = try await URLSession.shared.data(from: url)
       #expect((response as? HTTPURLResponse)?.statusCode == 200)
       let done = try await world.result("login", ["loginId": .string(loginId), "waitSeconds": 30])
       #expect(done["status"] == "complete")
       #expect(world.sandbox.tokenRequestCount(grantType: "authorization_code") == 1, "only the real code was exchanged")
-    }
-  }
-
-  static func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-      Thread { continuation.resume(returning: body()) }.start()
     }
   }
 

@@ -9,11 +9,11 @@ import Testing
 @Suite struct MetadataServiceTests {
   /// Sends `head` (request line and header fields, CRLF-separated, no blank line) with `Connection: close` and
   /// returns the status and parsed body of the answer.
-  static func exchange(port: UInt16, _ head: String) throws -> (status: Int, body: JSONValue?) {
+  static func exchange(port: UInt16, _ head: String) async throws -> (status: Int, body: JSONValue?) {
     let connection = try RawHTTPConnection(port: port)
     defer { connection.close() }
-    try connection.send(head + "\r\nConnection: close\r\n\r\n")
-    let response = try #require(try connection.readResponse())
+    try await connection.send(head + "\r\nConnection: close\r\n\r\n")
+    let response = try #require(try await connection.readResponse())
     return (response.status, response.json)
   }
 
@@ -43,13 +43,7 @@ import Testing
       if let version { head += "\r\nX-Databricks-Metadata-Version: \(version)" }
       head += "\r\nX-Databricks-Host: \(databricksHost ?? host)"
       if let extra { head += "\r\n" + extra }
-      // On a thread of its own: a blocking socket on the cooperative pool would starve the server's token task.
-      return try await withCheckedThrowingContinuation { continuation in
-        Thread { [port, head] in
-          continuation.resume(with: Result { try MetadataServiceTests.exchange(port: port, head) })
-        }
-        .start()
-      }
+      return try await MetadataServiceTests.exchange(port: port, head)
     }
   }
 

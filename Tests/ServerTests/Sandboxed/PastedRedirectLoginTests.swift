@@ -29,19 +29,10 @@ import Testing
     let url = try #require(URLComponents(string: authorizationURL))
     let port = try #require(url.port.map(UInt16.init))
     let target = url.percentEncodedPath + "?" + (url.percentEncodedQuery ?? "")
-    let response = try await withCheckedThrowingContinuation { continuation in
-      Thread {
-        continuation.resume(
-          with: Result {
-            let connection = try RawHTTPConnection(port: port)
-            defer { connection.close() }
-            try connection.send("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n")
-            return try connection.readResponse()
-          }
-        )
-      }
-      .start()
-    }
+    let connection = try RawHTTPConnection(port: port)
+    defer { connection.close() }
+    try await connection.send("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n")
+    let response = try await connection.readResponse()
     #expect(response?.status == 302)
     return try #require(response?.headers["Location"])
   }
@@ -152,7 +143,7 @@ import Testing
       let callback = try #require(URLComponents(string: address))
       let port = try #require(callback.port.map(UInt16.init))
       let request = "GET /?\(callback.percentEncodedQuery ?? "") HTTP/1.1\r\nHost: localhost:\(port)\r\n\r\n"
-      let page = await LoginTests.onThread { LoginTests.exchange(request, port: port) }
+      let page = await DedicatedThread.run { LoginTests.exchange(request, port: port) }
       #expect(page.hasPrefix("HTTP/1.1 200 "))
       let pasted = try await world.error("login", ["loginId": .string(loginId), "callbackUrl": .string(address)])
       #expect(ApplicationError(errorObject: pasted) == .authFailed)
