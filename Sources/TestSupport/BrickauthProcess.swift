@@ -15,11 +15,7 @@ import JSONRPC
 /// let lines = try await process.waitForLines(1)
 /// ```
 package final class BrickauthProcess: Sendable {
-  private let process: Process
-  private let stdinHandle: FileHandle
-  private let stdoutBytes = Locked<[UInt8]>([])
-  private let stderrBytes = Locked<[UInt8]>([])
-  private let stdoutClosed = Locked(false)
+  private let child: ChildProcess
 
   /// The built executable: next to the test bundle (`.build/<config>/brickauth`).
   package static var executableURL: URL {
@@ -33,9 +29,8 @@ package final class BrickauthProcess: Sendable {
     return directory.appendingPathComponent("brickauth")
   }
 
-  private init(process: Process, stdinHandle: FileHandle) {
-    self.process = process
-    self.stdinHandle = stdinHandle
+  private init(child: ChildProcess) {
+    self.child = child
   }
 
   /// Starts the executable. `environment` replaces the inherited one entirely (so the user's real
@@ -45,42 +40,11 @@ package final class BrickauthProcess: Sendable {
     environment: [String: String] = [:],
     stdoutReader: Bool = true
   ) throws -> BrickauthProcess {
-    let process = Process()
-    process.executableURL = executableURL
-    process.arguments = arguments
     var env = environment
     if env["HOME"] == nil { env["HOME"] = try ScratchDirectory.make(prefix: "home").path }
     if env["PATH"] == nil { env["PATH"] = "/usr/bin:/bin" }
-    process.environment = env
-    let stdin = Pipe()
-    let stdout = Pipe()
-    let stderr = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    let child = BrickauthProcess(process: process, stdinHandle: stdin.fileHandleForWriting)
-    drain(stderr.fileHandleForReading, into: child.stderrBytes, closed: nil)
-    if stdoutReader {
-      drain(stdout.fileHandleForReading, into: child.stdoutBytes, closed: child.stdoutClosed)
-    } else {
-      // Close our read end: the child's next write to stdout fails with EPIPE.
-      try stdout.fileHandleForReading.close()
-      child.stdoutClosed.withLock { $0 = true }
-    }
-    return child
-  }
-
-  private static func drain(_ handle: FileHandle, into buffer: Locked<[UInt8]>, closed: Locked<Bool>?) {
-    let thread = Thread {
-      while true {
-        let data = handle.availableData
-        if data.isEmpty { break }
-        buffer.withLock { $0.append(contentsOf: data) }
-      }
-      closed?.withLock { $0 = true }
-    }
-    thread.start()
+    let child = try ChildProcess([executableURL.path] + arguments, environment: env, readsStdout: stdoutReader)
+    return BrickauthProcess(child: child)
   }
 
   /// Writes `text` plus a newline to the child's stdin.
@@ -89,24 +53,24 @@ package final class BrickauthProcess: Sendable {
   }
 
   package func sendBytes(_ bytes: [UInt8]) {
-    try? stdinHandle.write(contentsOf: Data(bytes))
+    child.write(bytes)
   }
 
   package func closeStdin() {
-    try? stdinHandle.close()
+    child.closeStdin()
   }
 
   package func signal(_ signal: Int32) {
-    kill(process.processIdentifier, signal)
+    child.signal(signal)
   }
 
   /// The child's process id, for looking at it in `/proc`.
-  package var processIdentifier: Int32 { process.processIdentifier }
+  package var processIdentifier: Int32 { child.processIdentifier }
 
   /// Everything printed on stdout so far.
-  package var stdout: String { String(decoding: stdoutBytes.withLock { $0 }, as: UTF8.self) }
+  package var stdout: String { String(decoding: child.stdout, as: UTF8.self) }
   /// Everything printed on stderr so far.
-  package var stderr: String { String(decoding: stderrBytes.withLock { $0 }, as: UTF8.self) }
+  package var stderr: String { String(decoding: child.stderr, as: UTF8.self) }
 
   /// Complete stdout lines so far (without the trailing partial line).
   package var lines: [String] {
@@ -139,26 +103,19 @@ package final class BrickauthProcess: Sendable {
     }
   }
 
-  /// Waits for the process to exit (bounded) and returns its status; a killed process reports the signal.
+  /// Waits for the process to exit (bounded) and returns its status; a killed process reports 128 + the signal.
   package func waitForExit(timeoutSeconds: Double = 20) async throws -> Int32 {
     let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
-    while process.isRunning {
+    while child.exitStatus == nil {
       guard Date() < deadline else {
-        process.terminate()
+        child.signal(SIGTERM)
         throw TestTimeout(what: "process exit")
       }
       try await Task.sleep(nanoseconds: 5_000_000)
     }
     // Let the drain threads read the last bytes.
     let drainDeadline = Date(timeIntervalSinceNow: 5)
-    while !stdoutClosed.withLock({ $0 }) && Date() < drainDeadline { try await Task.sleep(nanoseconds: 2_000_000) }
-    return process.terminationStatus
-  }
-
-  /// Whether the process exited because of a signal rather than by calling `exit`.
-  package var terminatedBySignal: Bool { process.terminationReason == .uncaughtSignal }
-
-  deinit {
-    if process.isRunning { process.terminate() }
+    while !child.stdoutIsDrained && Date() < drainDeadline { try await Task.sleep(nanoseconds: 2_000_000) }
+    return child.exitStatus ?? -1
   }
 }

@@ -29,7 +29,7 @@ package final class SecretService: Sendable {
   /// The daemons' own: throwaway `HOME` and XDG folders, so GNOME Keyring never opens the developer's keyrings.
   private let daemonEnvironment: [String: String]
   package let directory: URL
-  private let processes: Locked<[Process]>
+  private let processes: Locked<[ChildProcess]>
 
   /// The programs it needs, found on `PATH`.
   package static let toolsInstalled = ["dbus-daemon", "gnome-keyring-daemon", "secret-tool"].allSatisfy { tool in
@@ -80,7 +80,7 @@ package final class SecretService: Sendable {
     let bus = try launch("dbus-daemon", ["--config-file=\(config.path)", "--nofork"])
     // The socket file exists a moment before the bus accepts connections: wait until it answers a call.
     try await waitUntil("the bus to answer") {
-      guard bus.isRunning, FileManager.default.fileExists(atPath: socket) else { return false }
+      guard bus.exitStatus == nil, FileManager.default.fileExists(atPath: socket) else { return false }
       return try await BoundedProcess.run(
         [
           "dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
@@ -92,14 +92,13 @@ package final class SecretService: Sendable {
     }
     guard withKeyring else { return }
     // A daemon that gives up early (it could not register on the bus in time) is started again, twice at most.
-    let log = directory.appendingPathComponent("gnome-keyring.log")
-    var daemon = try launch("gnome-keyring-daemon", Self.daemonArguments, input: "pw", stderr: log)
+    var daemon = try launch("gnome-keyring-daemon", Self.daemonArguments, input: "pw")
     var starts = 1
-    try await waitUntil("the Secret Service to answer (\(log.path))") {
-      if !daemon.isRunning {
+    try await waitUntil("the Secret Service to answer") {
+      if daemon.exitStatus != nil {
         guard starts < 3 else { return false }
         starts += 1
-        daemon = try self.launch("gnome-keyring-daemon", Self.daemonArguments, input: "pw", stderr: log)
+        daemon = try self.launch("gnome-keyring-daemon", Self.daemonArguments, input: "pw")
       }
       let probe = try? await self.run(["lookup", "service", "brickauth-tests", "username", "ready"])
       return probe?.status == 1 && probe?.stderr.isEmpty == true
@@ -162,34 +161,13 @@ package final class SecretService: Sendable {
     try await BoundedProcess.run(["secret-tool"] + arguments, input: input, environment: environment, timeoutSeconds: 5)
   }
 
-  private func launch(
-    _ executable: String,
-    _ arguments: [String],
-    input: String? = nil,
-    stderr: URL? = nil
-  ) throws -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [executable] + arguments
-    process.environment = daemonEnvironment
-    process.standardOutput = FileHandle.nullDevice
-    if let stderr {
-      if !FileManager.default.fileExists(atPath: stderr.path) {
-        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
-      }
-      let handle = try FileHandle(forWritingTo: stderr)
-      handle.seekToEndOfFile()
-      process.standardError = handle
-    } else {
-      process.standardError = FileHandle.nullDevice
-    }
-    let stdin = Pipe()
-    process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-    try process.run()
+  /// Starts a daemon with the daemons' environment; `input` is written to its stdin, which is then closed.
+  private func launch(_ executable: String, _ arguments: [String], input: String? = nil) throws -> ChildProcess {
+    let process = try ChildProcess([executable] + arguments, environment: daemonEnvironment)
     processes.withLock { $0.append(process) }
     if let input {
-      stdin.fileHandleForWriting.write(Data(input.utf8))
-      try stdin.fileHandleForWriting.close()
+      process.write(Array(input.utf8))
+      process.closeStdin()
     }
     return process
   }
@@ -201,7 +179,7 @@ package final class SecretService: Sendable {
       if try await condition() { return }
       try await Task.sleep(nanoseconds: 20_000_000)
     }
-    let log = (try? String(contentsOf: directory.appendingPathComponent("gnome-keyring.log"), encoding: .utf8)) ?? ""
+    let log = processes.withLock { $0.map { String(decoding: $0.stderr, as: UTF8.self) }.joined() }
     stop()
     throw SecretServiceError("timed out waiting for \(what); gnome-keyring said: \(log.suffix(500))")
   }
@@ -212,12 +190,8 @@ package final class SecretService: Sendable {
       defer { processes = [] }
       return processes
     }
-    // SIGKILL, not terminate(): Foundation spawns from a thread that blocks every signal and the daemons inherit
-    // that mask, so SIGTERM would never reach them. They keep nothing worth a clean exit.
-    for process in running.reversed() where process.isRunning {
-      kill(process.processIdentifier, SIGKILL)
-      process.waitUntilExit()
-    }
+    // They keep nothing worth a clean exit.
+    for process in running.reversed() { process.kill() }
     try? FileManager.default.removeItem(at: directory)
   }
 

@@ -1,3 +1,4 @@
+import Databricks
 import Foundation
 import Server
 import TestSupport
@@ -13,7 +14,7 @@ import Testing
     let process = try BrickauthProcess.launch(arguments: ["--version"])
     #expect(try await process.waitForExit() == 0)
     let version = "brickauth \(BrickauthVersion.current)"
-    if let commit = try Self.git("rev-parse", "--short", "HEAD"), try Self.isTopOfCheckout() {
+    if let commit = await Self.git("rev-parse", "--short", "HEAD"), await Self.isTopOfCheckout() {
       #expect(process.stdout == "\(version) (commit \(commit))\n")
     } else {
       #expect(process.stdout == "\(version)\n")
@@ -21,23 +22,19 @@ import Testing
   }
 
   /// Whether the repository root is the top of a git checkout, not a tarball unpacked inside another repository.
-  private static func isTopOfCheckout() throws -> Bool {
-    guard let top = try git("rev-parse", "--show-toplevel") else { return false }
+  private static func isTopOfCheckout() async -> Bool {
+    guard let top = await git("rev-parse", "--show-toplevel") else { return false }
     return URL(fileURLWithPath: top).resolvingSymlinksInPath().path == repositoryRoot.resolvingSymlinksInPath().path
   }
 
   /// git's trimmed output in the repository root, or nil when git is missing or fails.
-  private static func git(_ arguments: String...) throws -> String? {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["git", "-C", repositoryRoot.path] + arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { return nil }
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+  private static func git(_ arguments: String...) async -> String? {
+    let output = try? await BoundedProcess.run(
+      ["git", "-C", repositoryRoot.path] + arguments,
+      environment: ProcessInfo.processInfo.environment,
+      timeoutSeconds: 20
+    )
+    guard let output, output.status == 0 else { return nil }
+    return String(decoding: output.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
   }
 }

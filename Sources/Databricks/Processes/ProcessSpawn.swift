@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-  import Glibc
+  package import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+  package import Darwin
 #endif
 
 /// `posix_spawnp` with the clean start every helper program of brickauth needs, whether it is left to run on its own
@@ -9,18 +9,20 @@
 ///
 /// - A clean signal state: an empty mask, and default dispositions for the signals a server commonly ignores
 ///   (`SIGPIPE` above all), which `exec` would otherwise pass on.
-/// - No inherited descriptors of brickauth's own: its sockets and files are close-on-exec; on macOS every other
-///   descriptor is closed too (`POSIX_SPAWN_CLOEXEC_DEFAULT`); glibc offers no such flag to Swift.
+/// - No inherited descriptors of brickauth's own: its sockets and files are close-on-exec, and a program given
+///   `/dev/null` or pipes gets nothing but its three standard descriptors, even one another thread opened without
+///   close-on-exec a moment before (`POSIX_SPAWN_CLOEXEC_DEFAULT` on macOS, a close of every descriptor from 3 on with
+///   glibc 2.34 and later).
 /// - No credentials: the environment is passed through ``ChildEnvironment/withoutSecrets(_:)``.
-enum ProcessSpawn {
-  struct Failure: Error {
-    var code: Int32
+package enum ProcessSpawn {
+  package struct Failure: Error {
+    package var code: Int32
 
-    var reason: String { String(cString: strerror(code)) }
+    package var reason: String { String(cString: strerror(code)) }
   }
 
   /// How the program's standard descriptors are set up.
-  enum Descriptors {
+  package enum Descriptors {
     /// stdin, stdout and stderr are `/dev/null`.
     case null
     /// The program's stdin, stdout and stderr are these descriptors (ends of pipes the caller made).
@@ -36,7 +38,7 @@ enum ProcessSpawn {
   ///     the program on purpose (the way to its metadata-service endpoint, whose URL counts as a credential).
   ///   - newSession: put the program in a session of its own (or, where glibc cannot, a process group), so signals
   ///     aimed at brickauth's group do not reach it.
-  static func spawn(
+  package static func spawn(
     _ arguments: [String],
     environment: [String: String],
     adding added: [String: String] = [:],
@@ -73,6 +75,11 @@ enum ProcessSpawn {
     case .inherited:
       break
     }
+    if case .inherited = descriptors {
+      // A command run in brickauth's place keeps what brickauth was given (a shell's `3>log`, say).
+    } else {
+      addCloseFromThree(&actions)
+    }
 
     var mask = sigset_t()
     sigemptyset(&mask)
@@ -103,8 +110,26 @@ enum ProcessSpawn {
     return code == 0 ? .success(pid) : .failure(Failure(code: code))
   }
 
+  #if canImport(Glibc)
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which `<spawn.h>` declares only under
+    /// `_GNU_SOURCE`, so the Glibc module does not export it: it is looked up in the C library. `nil` on an older
+    /// glibc, where close-on-exec is all there is.
+    private static let addCloseFrom: AddCloseFrom? = dlsym(
+      UnsafeMutableRawPointer(bitPattern: 0),
+      "posix_spawn_file_actions_addclosefrom_np"
+    ).map { unsafeBitCast($0, to: AddCloseFrom.self) }
+
+    private static func addCloseFromThree(_ actions: inout posix_spawn_file_actions_t) {
+      _ = addCloseFrom?(&actions, 3)
+    }
+  #else
+    // `POSIX_SPAWN_CLOEXEC_DEFAULT` does it.
+    private static func addCloseFromThree(_ actions: inout posix_spawn_file_actions_t?) {}
+  #endif
+
   /// Waits for `pid` to end and returns its exit status, or 128 + the signal that ended it (as a shell reports it).
-  static func wait(_ pid: pid_t) -> Int32 {
+  package static func wait(_ pid: pid_t) -> Int32 {
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 {
       guard errno == EINTR else { return -1 }
@@ -113,7 +138,7 @@ enum ProcessSpawn {
   }
 
   /// `pid`'s exit status if it has ended (reaping it), `nil` while it runs.
-  static func exitStatusIfEnded(_ pid: pid_t) -> Int32? {
+  package static func exitStatusIfEnded(_ pid: pid_t) -> Int32? {
     var status: Int32 = 0
     let result = waitpid(pid, &status, WNOHANG)
     if result == pid { return exitStatus(status) }

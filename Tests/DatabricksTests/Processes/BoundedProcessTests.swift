@@ -34,6 +34,19 @@ import Testing
     )
   }
 
+  /// A descriptor another thread opened without close-on-exec (Foundation, a library, a test's own socket) must not
+  /// reach the program: it would hold a pipe or a connection of someone else's open for as long as the program runs.
+  @Test func theProgramGetsOnlyItsThreeStandardDescriptors() async throws {
+    let leaked = open("/dev/null", O_RDONLY)
+    #expect(leaked > 2)
+    defer { close(leaked) }
+    let output = try await Self.run(["/bin/sh", "-c", "ls /proc/$$/fd"])
+    let descriptors = String(decoding: output.stdout, as: UTF8.self).split(separator: "\n").compactMap { Int($0) }
+    #expect(output.status == 0)
+    #expect(!descriptors.contains(Int(leaked)), "descriptor \(leaked) was inherited")
+    #expect(Set(descriptors).isSuperset(of: [0, 1, 2]))
+  }
+
   @Test func passesStdinToStdoutUnchanged() async throws {
     let input = Array("line one\nline two\n\u{0}é".utf8)
     let output = try await Self.run(["/bin/cat"], input: input)
