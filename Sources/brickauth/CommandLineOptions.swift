@@ -15,7 +15,7 @@ struct CommandLineOptions {
 
   static let usage = """
     usage: brickauth [options]
-           brickauth [options] token [--profile NAME] [--force-refresh] [--output json|text]
+           brickauth [options] token [--profile NAME] [--force-refresh | --rejected-token-stdin] [--output json|text]
            brickauth [options] exec [--profile NAME] -- COMMAND [ARGS...]
 
     Speaks line-delimited JSON-RPC 2.0 on stdin/stdout (or LSP Content-Length framing, detected from the first
@@ -27,6 +27,9 @@ struct CommandLineOptions {
                               token and a newline)
         --profile NAME        the profile (default: as the Databricks CLI chooses it)
         --force-refresh       refresh an OAuth token even when it is not about to expire
+        --rejected-token-stdin
+                              read the token Databricks refused from stdin (one line): replaced only while it is
+                              still the one held, otherwise the newer token is printed without any request
         --output FORMAT       json or text
       exec                    run COMMAND (a path, or a name looked up on PATH; never through a shell) with this
                               environment plus what makes a Databricks SDK sign in through brickauth, minus every
@@ -78,6 +81,9 @@ struct CommandLineOptions {
         options.subcommand = .exec(exec)
       }
     }
+    if case .token(let token) = options.subcommand, token.forceRefresh, token.rejectedTokenFromStdin {
+      throw UsageError(description: "--rejected-token-stdin cannot be combined with --force-refresh")
+    }
     if case .exec(let exec) = options.subcommand, exec.command.isEmpty, !options.showHelp {
       throw UsageError(description: "exec needs -- and then the command: brickauth exec [--profile NAME] -- COMMAND")
     }
@@ -120,6 +126,7 @@ extension Subcommand.TokenOptions {
     switch argument {
     case "--profile": profile = try CommandLineOptions.profileName(&remaining)
     case "--force-refresh": forceRefresh = true
+    case "--rejected-token-stdin": rejectedTokenFromStdin = true
     case "--output":
       let names = Subcommand.TokenOutput.allCases.map(\.rawValue)
       guard let value = remaining.popFirst().flatMap(Subcommand.TokenOutput.init(rawValue:)) else {

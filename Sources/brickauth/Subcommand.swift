@@ -8,6 +8,8 @@ enum Subcommand: Equatable {
   struct TokenOptions: Equatable {
     var profile: String?
     var forceRefresh = false
+    /// Read the token Databricks refused from stdin (see ``Databricks/RejectedTokenDecision``).
+    var rejectedTokenFromStdin = false
     var output = TokenOutput.json
   }
 

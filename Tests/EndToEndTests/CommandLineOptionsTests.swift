@@ -41,6 +41,7 @@ import Testing
     #expect(options.sandbox)
     #expect(options.subcommand == .token(.init(profile: "admin", forceRefresh: true, output: .text)))
     #expect(try parse("token", "--sandbox", "--output", "json").sandbox)
+    #expect(try parse("token", "--rejected-token-stdin").subcommand == .token(.init(rejectedTokenFromStdin: true)))
   }
 
   @Test func execPassesEverythingAfterTheSeparatorVerbatim() throws {
@@ -58,6 +59,10 @@ import Testing
     #expect(usageError("token", "--output") == "--output needs one of: json, text")
     #expect(usageError("token", "--profile") == "--profile needs a profile name")
     #expect(usageError("token", "--profile", "--force-refresh") == "--profile needs a profile name")
+    #expect(
+      usageError("token", "--force-refresh", "--rejected-token-stdin")
+        == "--rejected-token-stdin cannot be combined with --force-refresh"
+    )
     #expect(
       usageError("exec", "ls", "-l") == "exec needs -- before the command: brickauth exec [--profile NAME] -- ls"
     )

@@ -23,6 +23,10 @@ package enum RejectedTokenDecision: Equatable, Sendable {
   /// The held token is another one: hand it out without asking Databricks.
   case useHeld
 
+  /// The longest refused token looked at (from `getToken`, or `brickauth token` on stdin): far above any access token
+  /// Databricks issues, and a bound on what a caller can make the service read and compare.
+  package static let maximumTokenBytes = 65_536
+
   package init(held: String, rejected: String) {
     self = ConstantTimeEquality.equal(held, rejected) ? .replace : .useHeld
   }

@@ -12,9 +12,6 @@ import JSON
 /// refreshes.
 enum GetToken: RPCMethod {
   static let name = "getToken"
-  /// The longest `rejectedToken` looked at: far above any access token Databricks issues, and a bound on what a
-  /// caller can make the service compare.
-  static let maximumRejectedTokenBytes = 65_536
 
   struct Params: Decodable, Sendable {
     var profile: String?
@@ -36,9 +33,9 @@ enum GetToken: RPCMethod {
     if let rejected = params.rejectedToken {
       problems.require(!rejected.isEmpty, "/rejectedToken", "must not be empty")
       problems.require(
-        rejected.utf8.count <= maximumRejectedTokenBytes,
+        rejected.utf8.count <= RejectedTokenDecision.maximumTokenBytes,
         "/rejectedToken",
-        "must be at most \(maximumRejectedTokenBytes) bytes"
+        "must be at most \(RejectedTokenDecision.maximumTokenBytes) bytes"
       )
       problems.require(params.forceRefresh != true, "/rejectedToken", "cannot be combined with forceRefresh")
     }
