@@ -78,7 +78,10 @@ package final class Connection: Sendable {
       receiveBatch(elements)
     default:
       waitForSlot(value)
-      dispatch(IncomingMessage(value)) { [writer] in if let bytes = $0 { writer.write(bytes) } }
+      dispatch(IncomingMessage(value)) { [writer] answer, afterWritten in
+        if let answer { writer.write(answer) }
+        afterWritten.forEach { $0() }
+      }
     }
   }
 
@@ -178,7 +181,7 @@ package final class Connection: Sendable {
     }
     for (index, element) in elements.enumerated() {
       waitForSlot(element)
-      dispatch(IncomingMessage(element)) { collector.deliver($0, at: index) }
+      dispatch(IncomingMessage(element)) { collector.deliver($0, at: index, afterWritten: $1) }
     }
     collector.sealed { [self] in
       state.withLock { $0.openBatches -= 1 }
@@ -186,21 +189,25 @@ package final class Connection: Sendable {
     }
   }
 
-  /// Routes one classified message; `respond` receives its response bytes exactly once, if it has one.
-  private func dispatch(_ message: IncomingMessage, respond: @escaping @Sendable ([UInt8]?) -> Void) {
+  /// Hands on a message's answer (`nil` when it has none), exactly once, and runs `afterWritten` once the answer is
+  /// out: right after it is written, or for a batch element once the batch's array is.
+  private typealias Responder = @Sendable (_ answer: [UInt8]?, _ afterWritten: [@Sendable () -> Void]) -> Void
+
+  /// Routes one classified message to `respond`.
+  private func dispatch(_ message: IncomingMessage, respond: @escaping Responder) {
     switch message {
     case .response:
       StderrLog.debug("ignored a response object from the client")
-      respond(nil)
+      respond(nil, [])
     case .invalid(let id, let reason):
-      respond(OutgoingMessage.error(id: id, .invalidRequest("Invalid Request: \(reason)")))
+      respond(OutgoingMessage.error(id: id, .invalidRequest("Invalid Request: \(reason)")), [])
     case .notification(let method, let params):
-      respond(nil)
+      respond(nil, [])
       handleNotification(method, params)
     case .request(let id, let method, let params):
       // After `shutdown` every request is refused the same way, whatever its method (LSP).
       if state.withLock({ $0.shutdownRequested }) {
-        respond(OutgoingMessage.error(id: id, Self.shuttingDownRejection))
+        respond(OutgoingMessage.error(id: id, Self.shuttingDownRejection), [])
         return
       }
       if method == "shutdown" {
@@ -208,7 +215,7 @@ package final class Connection: Sendable {
         return
       }
       guard let handler = handlers[method] else {
-        respond(OutgoingMessage.error(id: id, .methodNotFound(method)))
+        respond(OutgoingMessage.error(id: id, .methodNotFound(method)), [])
         return
       }
       start(handler, id: id, params: params, respond: respond)
@@ -238,7 +245,7 @@ package final class Connection: Sendable {
       break
     default:
       // A notification is executed but never answered, even when it fails (JSON-RPC 2.0 §4.1).
-      if let handler = handlers[method] { start(handler, id: nil, params: params) { _ in } }
+      if let handler = handlers[method] { start(handler, id: nil, params: params) { _, _ in } }
     }
   }
 
@@ -252,7 +259,7 @@ package final class Connection: Sendable {
     _ handler: MethodHandler,
     id: RequestID?,
     params: JSONValue?,
-    respond: @escaping @Sendable ([UInt8]?) -> Void
+    respond: @escaping Responder
   ) {
     let meta = params?["_meta"]?.objectValue ?? [:]
     let context = RequestContext(id: id, method: handler.name, meta: meta, writer: writer, session: session)
@@ -268,7 +275,7 @@ package final class Connection: Sendable {
       return nil
     }
     if let rejection {
-      respond(id.map { OutgoingMessage.error(id: $0, rejection) } ?? nil)
+      respond(id.map { OutgoingMessage.error(id: $0, rejection) } ?? nil, [])
       return
     }
     let task = Task { [self] in
@@ -286,7 +293,7 @@ package final class Connection: Sendable {
     context.attach(task)
   }
 
-  private func handleShutdown(id: RequestID, respond: @escaping @Sendable ([UInt8]?) -> Void) {
+  private func handleShutdown(id: RequestID, respond: @escaping Responder) {
     let idle = state.withLock { state in
       state.shutdownRequested = true
       state.active += 1
@@ -294,7 +301,7 @@ package final class Connection: Sendable {
     }
     // Answer at once when nothing else runs, so an `exit` sent right behind `shutdown` cannot overtake it.
     if idle {
-      respond(OutgoingMessage.result(id: id, .object([:])))
+      respond(OutgoingMessage.result(id: id, .object([:])), [])
       requestEnded()
       return
     }
@@ -308,7 +315,7 @@ package final class Connection: Sendable {
         }
         if drained { continuation.resume() }
       }
-      respond(OutgoingMessage.result(id: id, .object([:])))
+      respond(OutgoingMessage.result(id: id, .object([:])), [])
       requestEnded()
     }
   }
@@ -351,6 +358,8 @@ private final class BatchCollector: Sendable {
     var pending: Int
     var sealed = false
     var onSealedCompletion: (@Sendable () -> Void)?
+    /// The elements' actions for once the batch's array is written.
+    var afterWritten: [@Sendable () -> Void] = []
   }
 
   private let state: Locked<State>
@@ -361,9 +370,10 @@ private final class BatchCollector: Sendable {
     self.write = write
   }
 
-  func deliver(_ response: [UInt8]?, at index: Int) {
+  func deliver(_ response: [UInt8]?, at index: Int, afterWritten: [@Sendable () -> Void]) {
     let done: (@Sendable () -> Void)? = state.withLock { state in
       state.slots[index] = response
+      state.afterWritten += afterWritten
       state.pending -= 1
       return complete(&state)
     }
@@ -380,11 +390,17 @@ private final class BatchCollector: Sendable {
     done?()
   }
 
-  /// Writes the batch (in request order) when all elements answered; returns the completion to run.
+  /// Writes the batch (in request order) when all elements answered; returns what to run after it: the elements'
+  /// ``RequestContext/afterAnswer(_:)`` actions, then the completion.
   private func complete(_ state: inout State) -> (@Sendable () -> Void)? {
     guard state.sealed, state.pending == 0, let completion = state.onSealedCompletion else { return nil }
     state.onSealedCompletion = nil
     write(state.slots.compactMap { $0 })
-    return completion
+    let afterWritten = state.afterWritten
+    state.afterWritten = []
+    return {
+      afterWritten.forEach { $0() }
+      completion()
+    }
   }
 }

@@ -26,6 +26,7 @@ package final class RequestContext: Sendable {
     var lastProgress: Double?
     var lastProgressTime: UInt64 = 0
     var partial: JSONValue?
+    var afterAnswer: [@Sendable () -> Void] = []
   }
 
   /// The request id, or `nil` for a notification.
@@ -98,6 +99,16 @@ package final class RequestContext: Sendable {
     }
   }
 
+  /// Runs `action` once the request's answer has been written (at once if it already has): for what must not reach
+  /// the client before the answer does, such as the first notification of a watch whose id the answer carries.
+  package func afterAnswer(_ action: @escaping @Sendable () -> Void) {
+    let runNow = state.withLock { state in
+      if !state.finished { state.afterAnswer.append(action) }
+      return state.finished
+    }
+    if runNow { action() }
+  }
+
   /// Records what has been done so far; sent as `data.partial` if the request is cancelled.
   package func recordPartial(_ partial: JSONValue) {
     state.withLock { $0.partial = partial }
@@ -123,28 +134,33 @@ package final class RequestContext: Sendable {
     task?.cancel()
   }
 
-  /// Ends the request exactly once: computes its response (or none) and hands it to `send` under the lock,
-  /// so no progress can slip in after it.
-  func finish(_ outcome: Result<JSONValue, any Error>, send: ([UInt8]?) -> Void) {
+  /// Ends the request exactly once: computes its response (or none) and hands it to `send` under the lock, so no
+  /// progress can slip in after it, with the actions to run once it is written (``afterAnswer(_:)``).
+  func finish(
+    _ outcome: Result<JSONValue, any Error>,
+    send: (_ answer: [UInt8]?, _ afterWritten: [@Sendable () -> Void]) -> Void
+  ) {
     state.withLock { state in
       guard !state.finished else { return }
       state.finished = true
+      let afterWritten = state.afterAnswer
+      state.afterAnswer = []
       guard let id else {
-        send(nil)
+        send(nil, afterWritten)
         return
       }
       switch (outcome, state.cancelMode) {
       case (_, .silent):
-        send(nil)
+        send(nil, afterWritten)
       case (.success(let result), _):
         // Work that completed is reported even if a cancel raced it: it was committed upstream.
-        send(OutgoingMessage.result(id: id, result))
+        send(OutgoingMessage.result(id: id, result), afterWritten)
       case (.failure, .answer):
-        send(OutgoingMessage.error(id: id, .cancelled(partial: state.partial)))
+        send(OutgoingMessage.error(id: id, .cancelled(partial: state.partial)), afterWritten)
       case (.failure, .shutdown):
-        send(OutgoingMessage.error(id: id, .shuttingDown(partial: state.partial)))
+        send(OutgoingMessage.error(id: id, .shuttingDown(partial: state.partial)), afterWritten)
       case (.failure(let error), .none):
-        send(OutgoingMessage.error(id: id, Self.wireError(error, partial: state.partial)))
+        send(OutgoingMessage.error(id: id, Self.wireError(error, partial: state.partial)), afterWritten)
       }
     }
   }

@@ -31,6 +31,17 @@ import Testing
         for step in 1...100 { context.reportProgress(Double(step), total: 100, message: "s") }
         return [:]
       },
+      // A watch whose first event comes before the answer that names it: the event must wait for the answer.
+      MethodHandler(name: "watch") { _, context in
+        let events = HeldNotifications(until: context)
+        events.notify(method: "x/event", params: ["n": 1])
+        events.notify(method: "x/event", params: ["n": 2])
+        Task {
+          try await Task.sleep(nanoseconds: 50_000_000)
+          events.notify(method: "x/event", params: ["n": 3])
+        }
+        return ["watchId": "w"]
+      },
     ]
     connection = Connection(handlers: handlers, writer: writer)
   }
@@ -121,6 +132,22 @@ import Testing
         "code": -32603, "message": "Internal error", "data": ["kind": "internal", "retryable": false],
       ]
     )
+  }
+
+  @Test func heldNotificationsFollowTheAnswerInOrderAndLaterOnesGoAtOnce() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","id":1,"method":"watch"}"#)
+    let messages = try await writer.waitForMessages(4)
+    #expect(messages[0]["id"] == 1 && messages[0]["result"] == ["watchId": "w"], "the answer comes first")
+    #expect(messages[1...].map { $0["params"]?["n"] } == [1, 2, 3])
+  }
+
+  @Test func heldNotificationsFollowTheBatchThatAnswersTheirRequest() async throws {
+    connection.receive(
+      #"[{"jsonrpc":"2.0","id":1,"method":"watch"},{"jsonrpc":"2.0","id":2,"method":"slow","params":{"steps":3}}]"#
+    )
+    let messages = try await writer.waitForMessages(4)
+    #expect(messages[0].arrayValue?.map { $0["id"] } == [1, 2], "the batch's array comes first")
+    #expect(messages[1...].map { $0["params"]?["n"] } == [1, 2, 3])
   }
 
   @Test func batchesAnswerInOneArrayInRequestOrder() async throws {

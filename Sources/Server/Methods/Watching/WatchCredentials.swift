@@ -29,12 +29,13 @@ enum WatchCredentials: RPCMethod {
       if let problem = ProfileName.problem(profile) { problems.require(false, "/profiles/\(index)", problem) }
     }
     try problems.check()
-    let session = call.request.session
     let watches = call.services.watches
+    // A change seen before the answer is out waits for it: the client learns the watch id from the answer.
+    let events = HeldNotifications(until: call.request)
     let watchId = try await watches.watch(profiles: params.profiles) { watchId, change in
-      session.notify(method: notification, params: Self.params(watchId, change))
+      events.notify(method: notification, params: Self.params(watchId, change))
     }
-    session.whenClosed { Task { _ = await watches.unwatch(watchId) } }
+    call.request.session.whenClosed { Task { _ = await watches.unwatch(watchId) } }
     return Result(watchId: watchId)
   }
 
