@@ -245,7 +245,10 @@ package final class Connection: Sendable {
       break
     default:
       // A notification is executed but never answered, even when it fails (JSON-RPC 2.0 §4.1).
-      if let handler = handlers[method] { start(handler, id: nil, params: params) { _, _ in } }
+      // It has no answer, so what waits for one runs when it ends.
+      if let handler = handlers[method] {
+        start(handler, id: nil, params: params) { _, afterWritten in afterWritten.forEach { $0() } }
+      }
     }
   }
 

@@ -99,8 +99,9 @@ package final class RequestContext: Sendable {
     }
   }
 
-  /// Runs `action` once the request's answer has been written (at once if it already has): for what must not reach
-  /// the client before the answer does, such as the first notification of a watch whose id the answer carries.
+  /// Runs `action` once the request's answer has been written (at once if it already has; for a request sent as a
+  /// notification, which gets none, once it ends): for what must not reach the client before the answer does, such
+  /// as the first notification of a watch whose id the answer carries.
   package func afterAnswer(_ action: @escaping @Sendable () -> Void) {
     let runNow = state.withLock { state in
       if !state.finished { state.afterAnswer.append(action) }

@@ -141,6 +141,13 @@ import Testing
     #expect(messages[1...].map { $0["params"]?["n"] } == [1, 2, 3])
   }
 
+  /// A request sent as a notification has no answer to wait for: what it starts is sent, not held for ever.
+  @Test func heldNotificationsOfANotificationAreSent() async throws {
+    connection.receive(#"{"jsonrpc":"2.0","method":"watch"}"#)
+    let messages = try await writer.waitForMessages(3)
+    #expect(messages.map { $0["params"]?["n"] } == [1, 2, 3])
+  }
+
   @Test func heldNotificationsFollowTheBatchThatAnswersTheirRequest() async throws {
     connection.receive(
       #"[{"jsonrpc":"2.0","id":1,"method":"watch"},{"jsonrpc":"2.0","id":2,"method":"slow","params":{"steps":3}}]"#
